@@ -17,9 +17,13 @@ COMMITTED = ROOT / "docs" / "api" / "openapi.yaml"
 
 def main() -> int:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "helix.settings"}
-    current = subprocess.run(  # noqa: S603
+    current = subprocess.run(
         [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     committed = COMMITTED.read_text() if COMMITTED.exists() else ""
     if current == committed:

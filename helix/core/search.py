@@ -9,8 +9,13 @@ updates are indexed too). Text is indexed twice: with the accent-free Dutch conf
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import models
-from django.db.models import Func
+from django.db.models import F, Func, Q, QuerySet, Value
+
+M = TypeVar("M", bound=models.Model)
 
 
 class Fold(Func):
@@ -42,3 +47,35 @@ def search_trigger_sql(table: str, weighted: dict[str, str]) -> tuple[str, str]:
     """
     reverse = f"DROP TRIGGER IF EXISTS {fn} ON {table}; DROP FUNCTION IF EXISTS {fn}();"
     return sql, reverse
+
+
+def search_query(text: str) -> SearchQuery:
+    """The user's words as a query in both languages (websearch syntax: "quotes", -not, or)."""
+    return SearchQuery(text, config="helix_nl", search_type="websearch") | SearchQuery(
+        text, config="helix_en", search_type="websearch"
+    )
+
+
+def ranked_search(qs: QuerySet[M], text: str, name_field: str) -> QuerySet[M]:
+    """Filter `qs` to records matching `text` and order them by relevance.
+
+    Matches the full-text vector (stemmed, accent-free, nl + en) or, for typos, a trigram
+    similarity on the folded name. Annotates `rank` (higher is better).
+    """
+    text = text.strip()[:200]
+    if not text:
+        return qs
+    query = search_query(text)
+    folded = Fold(Value(text))
+    return (
+        qs.annotate(
+            text_rank=SearchRank(F("search_vector"), query, normalization=Value(1)),
+            name_similarity=TrigramWordSimilarity(folded, Fold(name_field)),  # type: ignore[arg-type]
+        )
+        .filter(Q(search_vector=query) | Q(name_similarity__gte=TYPO_THRESHOLD))
+        .annotate(rank=F("text_rank") + F("name_similarity"))
+        .order_by("-rank", "pk")
+    )
+
+
+TYPO_THRESHOLD = 0.5
