@@ -11,5 +11,10 @@ urlpatterns += i18n_patterns(
     path("", include("helix.core.urls")),
     path("", include("helix.actors.urls")),
     path("", include("helix.instruments.urls")),
+    path("", include("helix.actors.edit_urls")),
+    path("", include("helix.instruments.edit_urls")),
+    path("accounts/", include("helix.core.accounts_urls")),
+    path("history/", include("helix.core.history_urls")),
+    path("import/", include("helix.core.importing.urls")),
     prefix_default_language=False,
 )
