@@ -2,6 +2,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from helix.actors import edit_urls as actors_edit_urls
+from helix.actors import urls as actors_urls
+from helix.instruments import edit_urls as instruments_edit_urls
+from helix.instruments import urls as instruments_urls
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("helix.api.urls")),
@@ -9,10 +14,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("helix.core.urls")),
-    path("", include("helix.actors.urls")),
-    path("", include("helix.instruments.urls")),
-    path("", include("helix.actors.edit_urls")),
-    path("", include("helix.instruments.edit_urls")),
+    # Write pages share their app's namespace (a namespace must be included once) and come first,
+    # so ".../new/" is not taken for a slug.
+    path("", include(([*actors_edit_urls.urlpatterns, *actors_urls.urlpatterns], "actors"))),
+    path("", include(([*instruments_edit_urls.urlpatterns, *instruments_urls.urlpatterns], "instruments"))),
     path("accounts/", include("helix.core.accounts_urls")),
     path("history/", include("helix.core.history_urls")),
     path("import/", include("helix.core.importing.urls")),

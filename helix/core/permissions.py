@@ -53,3 +53,20 @@ def can_edit(user: Any, obj: Any) -> bool:
     if is_curator(user):
         return True
     return bool(owner_ids(obj) & organisation_ids_for(user))
+
+
+def get_for_edit(queryset: Any, user: Any, **lookup: Any) -> Any:
+    """The object an edit page works on, with the object-level checks of every write page.
+
+    Missing, or archived for a non-curator -> 404 (Http404); exists but no right -> 403
+    (PermissionDenied). Anonymous users are sent to sign in by the view before this runs.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    if not is_curator(user) and hasattr(queryset, "live"):
+        queryset = queryset.live()
+    obj = get_object_or_404(queryset, **lookup)
+    if not can_edit(user, obj):
+        raise PermissionDenied
+    return obj

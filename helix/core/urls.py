@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from . import views
 
-urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.home, name="home"),
+    path("zoeken/", views.search, name="search"),
 ]

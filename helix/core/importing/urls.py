@@ -1,3 +1,11 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+app_name = "importing"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.upload, name="upload"),
+    path("preview/", views.preview, name="preview"),
+    path("confirm/", views.confirm, name="confirm"),
+    path("revert/", views.revert, name="revert"),
+]

@@ -1,0 +1,12 @@
+"""Project-wide pytest configuration: fast password hashing for tests, personas everywhere."""
+
+from __future__ import annotations
+
+from tests.conftest import Cast, cast, client_as  # noqa: F401  (the shared personas, for helix/*/tests too)
+
+
+def pytest_configure(config):
+    """Tests hash many passwords; MD5 keeps that fast. Production uses Django's default (PBKDF2)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

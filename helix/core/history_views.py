@@ -1,0 +1,82 @@
+"""A record's change history (public, without personal data) and the curators' revert."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helix.core.changelog import record_versions
+from helix.core.editing import detail_url
+from helix.core.permissions import can_edit, is_curator
+from helix.core.revert import revert_record
+from helix.core.services import validation_messages
+
+
+def _registry() -> dict[str, tuple[type[models.Model], str, list[type[models.Model]], list[type[models.Model]]]]:
+    """model name -> (model, detail url name, related public models, related personal-data models)."""
+    from helix.actors.models import ContactPerson, ExternalIdentifier, Membership, Organisation
+    from helix.instruments.models import Instrument
+
+    return {
+        "organisation": (Organisation, "actors:organisation-detail", [ExternalIdentifier, Membership], [ContactPerson]),
+        "instrument": (Instrument, "instruments:instrument-detail", [], []),
+    }
+
+
+def _record(request: HttpRequest, model_name: str, slug: str) -> tuple[Any, str, list[Any], list[Any]]:
+    entry = _registry().get(model_name)
+    if entry is None:
+        raise Http404
+    model, detail, public_related, personal_related = entry
+    queryset = model._default_manager.all()
+    if not is_curator(request.user):
+        queryset = queryset.filter(archived_at__isnull=True)
+    return get_object_or_404(queryset, slug=slug), detail, public_related, personal_related
+
+
+def record_history(request: HttpRequest, model: str, slug: str) -> HttpResponse:
+    """Every version of the record: when, who, channel, batch and what changed (old -> new).
+    Contact persons' changes (personal data) are listed for curators only."""
+    record, detail, public_related, personal_related = _record(request, model, slug)
+    curator = is_curator(request.user)
+    related = [*public_related, *(personal_related if curator else [])]
+    ctx = {
+        "object": record,
+        "model_name": model,
+        "versions": record_versions(record, related=related),
+        "detail_url": detail_url(detail, record),
+        "can_revert": curator,
+        "can_edit": can_edit(request.user, record),
+    }
+    return render(request, "history/record.html", ctx)
+
+
+@require_POST
+@login_required
+def revert(request: HttpRequest, model: str, slug: str, event_id: int) -> HttpResponse:
+    if not is_curator(request.user):
+        raise PermissionDenied
+    record, _detail, _public, _personal = _record(request, model, slug)
+    history_url = reverse("history:record", kwargs={"model": model, "slug": slug})
+    try:
+        revert_record(record=record, event_id=event_id, user=request.user)
+    except ValidationError as error:
+        messages.error(
+            request,
+            _("The old version no longer passes validation; nothing was changed: %(errors)s")
+            % {"errors": "; ".join(validation_messages(error))},
+        )
+        return HttpResponseRedirect(history_url)
+    messages.success(
+        request, _("“%(name)s” is reverted to the version of event %(event)s.") % {"name": record, "event": event_id}
+    )
+    return HttpResponseRedirect(history_url)

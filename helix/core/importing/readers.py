@@ -1,0 +1,177 @@
+"""Parse a checked file into grids: one per sheet, each a list of (row number, cell values).
+
+Vertically (or horizontally) merged cells are filled from the merged range's first cell, so a
+repeated organisation or programme reaches every row it spans. Row numbers are the ones a
+person sees in Excel (1-based; the header and title rows count), or the item number in JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from defusedxml.ElementTree import iterparse
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
+
+from .guards import CheckedFile, ImportRefused
+from .normalise import fold
+
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+@dataclass
+class Grid:
+    name: str
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+
+
+def read(checked: CheckedFile) -> list[Grid]:
+    """All sheets of the file as grids; ImportRefused when it has too many rows or cannot be read."""
+    if checked.format == "xlsx":
+        return list(_read_xlsx(checked))
+    if checked.format == "csv":
+        return [_read_csv(checked)]
+    return _read_json(checked)
+
+
+class _RowCounter:
+    def __init__(self) -> None:
+        self.limit = int(settings.HELIX_IMPORT_MAX_ROWS)
+        self.count = 0
+
+    def add(self) -> None:
+        self.count += 1
+        if self.count > self.limit:
+            raise ImportRefused(_("The file has more than %(limit)s rows. Split it into smaller files.") % {"limit": self.limit})
+
+
+def _merged_ranges(archive: Any, path: str) -> list[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of every merged range in one sheet part."""
+    ranges = []
+    with archive.open(path.lstrip("/")) as source:
+        for _event, element in iterparse(source, events=("end",)):
+            if element.tag == f"{SHEET_NS}mergeCell":
+                ref = element.get("ref")
+                if ref and ":" in ref:
+                    ranges.append(range_boundaries(ref))
+            elif element.tag == f"{SHEET_NS}row":
+                element.clear()
+    return ranges
+
+
+def _cell_value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        return value.date()
+    return value
+
+
+def _read_xlsx(checked: CheckedFile) -> Iterator[Grid]:
+    counter = _RowCounter()
+    try:
+        workbook = load_workbook(io.BytesIO(checked.data), read_only=True, data_only=True, keep_links=False)
+    except Exception as error:  # openpyxl raises many kinds of errors on damaged files
+        raise ImportRefused(_("The workbook cannot be read: %(error)s") % {"error": error}) from None
+    try:
+        for sheet in workbook.worksheets:
+            if getattr(sheet, "sheet_state", "visible") != "visible":
+                continue
+            fills: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+            sources: set[tuple[int, int]] = set()
+            for min_col, min_row, max_col, max_row in _merged_ranges(workbook._archive, sheet._worksheet_path):
+                sources.add((min_row, min_col))
+                for r in range(min_row, max_row + 1):
+                    for c in range(min_col, max_col + 1):
+                        if (r, c) != (min_row, min_col):
+                            fills.setdefault(r, []).append((c, (min_row, min_col)))
+            kept: dict[tuple[int, int], Any] = {}
+            grid = Grid(name=str(sheet.title))
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = [_cell_value(v) for v in values]
+                while cells and cells[-1] in (None, ""):
+                    cells.pop()
+                if sources:
+                    for col in range(1, len(cells) + 1):
+                        if (number, col) in sources:
+                            kept[(number, col)] = cells[col - 1]
+                for c, origin in fills.get(number, ()):
+                    while len(cells) < c:
+                        cells.append(None)
+                    if cells[c - 1] in (None, ""):
+                        cells[c - 1] = kept.get(origin)
+                if any(v not in (None, "") for v in cells):
+                    counter.add()
+                    grid.rows.append((number, cells))
+            yield grid
+    finally:
+        workbook.close()
+
+
+def _read_csv(checked: CheckedFile) -> Grid:
+    text = checked.data.decode("utf-8-sig")
+    sample = text[:8192]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    counter = _RowCounter()
+    grid = Grid(name="CSV")
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
+            cells: list[Any] = [_unquote(v) for v in row]
+            if any(v.strip() for v in cells):
+                counter.add()
+                grid.rows.append((number, cells))
+    except csv.Error as error:
+        raise ImportRefused(_("The CSV file cannot be read: %(error)s") % {"error": error}) from None
+    return grid
+
+
+def _unquote(value: str) -> str:
+    """Undo the export's formula guard: "'=x" was written for "=x"."""
+    if value.startswith("'") and value[1:].startswith(CSV_FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def _read_json(checked: CheckedFile) -> list[Grid]:
+    data = checked.parsed_json
+    if isinstance(data, list):
+        sheets = {"JSON": data}
+    elif isinstance(data, dict) and isinstance(data.get("rows"), list):
+        sheets = {str(data.get("sheet") or "JSON"): data["rows"]}
+    elif isinstance(data, dict) and all(isinstance(v, list) for v in data.values()):
+        sheets = {str(k): v for k, v in data.items()}
+    else:
+        raise ImportRefused(_('The JSON file must hold a list of objects, {"rows": [...]}, or {"<sheet>": [...], ...}.'))
+    counter = _RowCounter()
+    grids = []
+    for name, items in sheets.items():
+        header: list[str] = []
+        seen: set[str] = set()
+        for item in items:
+            if not isinstance(item, dict):
+                raise ImportRefused(_("Every item of the JSON list must be an object with column keys."))
+            for k in item:
+                if k not in seen:
+                    seen.add(k)
+                    header.append(k)
+        grid = Grid(name=name)
+        grid.rows.append((0, list(header)))
+        for number, item in enumerate(items, start=1):
+            counter.add()
+            grid.rows.append((number, [item.get(k) for k in header]))
+        grids.append(grid)
+    return grids
+
+
+def header_text(value: Any) -> str:
+    """A header cell as the folded text used for recognition."""
+    return fold(value) if value is not None else ""
