@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
+from helix.core.changelog import event_model_for
 from helix.core.history import Channel, history_context
 from helix.core.services import archive_record, save_record
 
@@ -47,10 +47,6 @@ class RevertReport:
         }
 
 
-def _event_model(model: type[models.Model]) -> Any:
-    return apps.get_model(model._meta.app_label, f"{model.__name__}Event")
-
-
 def revert_batch(batch_id: str, *, user: Any) -> RevertReport:
     """Revert every change made under history batch `batch_id`, in one transaction."""
     from pghistory.models import Context
@@ -67,7 +63,7 @@ def revert_batch(batch_id: str, *, user: Any) -> RevertReport:
     plans = []
     conflicts: list[str] = []
     for target in targets:
-        event_model = _event_model(target.model)
+        event_model: Any = event_model_for(target.model)
         events = list(event_model.objects.filter(pgh_context_id__in=context_ids).order_by("pgh_id"))
         if not events:
             continue
