@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from helix.core.filters import SearchFilterSet, term_filter
+from helix.core.filters import CodeMultipleChoiceFilter, SearchFilterSet, term_filter
 
 from .choices import HelixRole, MunicipalitySize, OrganisationKind, OrganisationStatus, Predicate
 from .models import Membership, Organisation, Province
@@ -27,8 +27,12 @@ class OrganisationFilter(SearchFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=OrganisationKind.choices, distinct=False, label=_("Kind"))
     subkind = django_filters.CharFilter(label=_("Sub-kind"), max_length=80)
     helix_role = django_filters.MultipleChoiceFilter(choices=HelixRole.choices, distinct=False, label=_("Helix role"))
-    province = django_filters.ModelMultipleChoiceFilter(
-        queryset=Province.objects.all(), to_field_name="refnis", label=_("Province")
+    province = CodeMultipleChoiceFilter(
+        field_name="province__refnis",
+        queryset=Province.objects.all(),
+        to_field_name="refnis",
+        label=_("Province"),
+        distinct=False,  # a to-one join never repeats a row; DISTINCT over 100k rows costs a sort
     )
     municipality_size = django_filters.MultipleChoiceFilter(
         choices=MunicipalitySize.choices, distinct=False, label=_("Size class")

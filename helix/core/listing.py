@@ -19,14 +19,16 @@ import base64
 import binascii
 import datetime
 import decimal
+import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
-from django.db.models import Count, F, FloatField, Q, QuerySet
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
+from django.db import DatabaseError, connections, models
+from django.db.models import F, FloatField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -42,6 +44,9 @@ DEFAULT_PAGE_SIZE = 25
 RELEVANCE = "relevance"
 RELEVANCE_ORDER = ("-relevance", "id")
 MAX_TOKEN_LENGTH = 1000
+# A select of free identifiers (networks, offering organisations) shows at most this many
+# choices: at 100k organisations there are 10k networks, and a 10k-option select weighs 800 kB.
+MAX_SELECT_CHOICES = 200
 # Parameters that position or shape the page, never filters: dropped from export links and facets.
 PAGING_PARAMS = ("after", "before", "size", "format")
 
@@ -227,17 +232,141 @@ class Facet:
     field: str
 
 
-def facet_counts(
-    filterset_class: type[Any], data: QueryDict, base: QuerySet[Any], facets: Sequence[Facet], request: HttpRequest
-) -> dict[str, dict[str, int]]:
-    counts: dict[str, dict[str, int]] = {}
+def _active(data: QueryDict, param: str) -> bool:
+    return any(v != "" for v in data.getlist(param))
+
+
+def _grouped_counts(qs: QuerySet[Any], fields: Sequence[str], *, with_total: bool) -> tuple[int | None, list[dict[str, int]]]:
+    """Counts per value of each field (and the row count) over `qs` in ONE query.
+
+    `GROUP BY GROUPING SETS ((f0), (f1), ..., ())` reads the filtered rows once for every
+    facet and the total, where one `COUNT(DISTINCT id) ... GROUP BY` per facet read them once
+    each. The rows are made unique per id first (only when the filters joined a to-many
+    relation), so `COUNT(*)` is exact.
+    """
+    if qs.query.is_empty():
+        return (0 if with_total else None), [{} for _ in fields]
+    aliases = [f"f{i}" for i in range(len(fields))]
+    inner = qs.order_by().values(_pk=F("pk"), **{a: F(f) for a, f in zip(aliases, fields, strict=True)})
+    if qs.query.distinct:
+        inner = inner.distinct()
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:
+        return (0 if with_total else None), [{} for _ in fields]
+    sets = [f"({a})" for a in aliases] + (["()"] if with_total else [])
+    columns = ", ".join(aliases)
+    # Only generated aliases (f0, f1, ...) and Django's compiled SQL go in; values stay parameters.
+    wrapper = (
+        f"SELECT {columns}, GROUPING({columns}), COUNT(*) FROM ({sql}) AS facet_rows "  # noqa: S608
+        f"GROUP BY GROUPING SETS ({', '.join(sets)})"
+    )
+    total: int | None = 0 if with_total else None
+    counts: list[dict[str, int]] = [{} for _ in fields]
+    full = (1 << len(fields)) - 1
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(wrapper, params)
+        for row in cursor.fetchall():
+            values, grouping, n = row[: len(fields)], row[len(fields)], row[len(fields) + 1]
+            if grouping == full:  # the () set: every row
+                total = n
+                continue
+            # GROUPING(...) has a 0 bit for the one field this row is grouped by (first field = highest bit).
+            index = next(i for i in range(len(fields)) if not grouping & (1 << (len(fields) - 1 - i)))
+            if values[index] is not None:
+                key = str(values[index])
+                counts[index][key] = counts[index].get(key, 0) + n
+    return total, counts
+
+
+def facet_summary(
+    filterset_class: type[Any],
+    data: QueryDict,
+    base: QuerySet[Any],
+    facets: Sequence[Facet],
+    request: HttpRequest,
+    filtered: QuerySet[Any] | None = None,
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """The number of filtered rows and the facet counts, in as few queries as possible.
+
+    A facet's counts apply every active filter except its own (so a chosen kind still shows
+    how many rows the other kinds would give). Facets whose parameter is not in the request
+    all share the fully filtered rows: they and the total come from one grouped query. Each
+    facet whose parameter is active needs its own query.
+    """
+    if filtered is None:
+        filtered = filterset_class(data=data, queryset=base, request=request).qs
+    shared = [f for f in facets if not _active(data, f.param)]
+    total, shared_counts = _grouped_counts(filtered, [f.field for f in shared], with_total=True)
+    counts: dict[str, dict[str, int]] = {f.param: c for f, c in zip(shared, shared_counts, strict=True)}
     for facet in facets:
+        if facet in shared:
+            continue
         without = data.copy()
         without.pop(facet.param, None)
         qs = filterset_class(data=without, queryset=base, request=request).qs
-        rows = qs.order_by().values(facet.field).annotate(n=Count("pk", distinct=True))
-        counts[facet.param] = {str(r[facet.field]): r["n"] for r in rows if r[facet.field] is not None}
-    return counts
+        counts[facet.param] = _grouped_counts(qs, [facet.field], with_total=False)[1][0]
+    return total or 0, counts
+
+
+def facet_counts(
+    filterset_class: type[Any], data: QueryDict, base: QuerySet[Any], facets: Sequence[Facet], request: HttpRequest
+) -> dict[str, dict[str, int]]:
+    """Counts per value of each facet, computed with every other active filter applied."""
+    return facet_summary(filterset_class, data, base, facets, request)[1]
+
+
+# --- Caching of counts and choices -------------------------------------------------------------
+
+SUMMARY_CACHE_SECONDS = 300
+"""Upper bound on how stale cached counts can be (see `data_version` for the normal path)."""
+DATA_VERSION_SEQUENCE = "helix_data_version"
+
+
+def data_version(using: str = "default") -> str | None:
+    """A value that changes whenever a registry table is written, or None (then: do not cache).
+
+    Statement-level triggers on every actors and instruments table call nextval() on the
+    sequence `helix_data_version` (migration instruments 0003). A sequence is never rolled back,
+    so a value is never reused for other data. Inside a transaction (tests, or a view that
+    writes) nothing is cached: it may read rows that are later rolled back.
+    """
+    connection = connections[using]
+    if connection.in_atomic_block:
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT last_value, is_called FROM {DATA_VERSION_SEQUENCE}")  # noqa: S608 (a constant)
+            row = cursor.fetchone()
+    except DatabaseError:
+        return None
+    return f"{row[0]}.{int(row[1])}" if row else None
+
+
+def cached_by_data_version(key: Sequence[Any], compute: Callable[[], Any], *, using: str = "default") -> Any:
+    """`compute()`, cached while the registry data do not change (at most SUMMARY_CACHE_SECONDS).
+
+    Counts over 100k rows cost a scan; they change only when data change, so they are cached
+    under the current data version. A write bumps the version and the next page computes
+    fresh counts.
+    """
+    version = data_version(using)
+    if version is None:
+        return compute()
+    raw = json.dumps([version, *key], default=str, sort_keys=True)
+    cache_key = "helix:listing:" + hashlib.sha256(raw.encode()).hexdigest()
+    hit = cache.get(cache_key)
+    if hit is not None:
+        return hit
+    value = compute()
+    cache.set(cache_key, value, SUMMARY_CACHE_SECONDS)
+    return value
+
+
+def filter_key(data: QueryDict) -> list[tuple[str, list[str]]]:
+    """The filters of a request as a cache key: paging and sort parameters left out."""
+    ignored = (*PAGING_PARAMS, "sort")
+    return sorted((k, sorted(v for v in values if v != "")) for k, values in data.lists() if k not in ignored)
 
 
 # --- The view ----------------------------------------------------------------------------------
@@ -272,7 +401,14 @@ class FilterWidget:
 
 
 def _choices(form_field: Any) -> list[tuple[Any, Any]]:
-    return list(form_field.choices)
+    """A field's choices; a model field's in one query (its iterator also counts the rows)."""
+    queryset = getattr(form_field, "queryset", None)
+    if queryset is None:
+        return list(form_field.choices)
+    to_field = form_field.to_field_name
+    choices = [("", form_field.empty_label)] if form_field.empty_label is not None else []
+    choices += [(getattr(o, to_field) if to_field else o.pk, form_field.label_from_instance(o)) for o in queryset]
+    return choices
 
 
 def _submitted(data: QueryDict, name: str) -> list[str]:
@@ -307,6 +443,9 @@ def filter_widgets(
             widget.options = [Option("", _("Any"), not submitted)] + [
                 Option(str(v), label, str(v) == widget.value) for v, label in choices[name]
             ]
+            if widget.value and not any(o.selected for o in widget.options):
+                # A value beyond the shortened choice list (see MAX_SELECT_CHOICES) stays visible.
+                widget.options.append(Option(widget.value, widget.value, True))
         elif isinstance(form_field, forms.NullBooleanField):
             widget.kind = "select"
             widget.value = submitted[0] if submitted else ""
@@ -444,7 +583,7 @@ class ListingView(View):
         page = keyset_page(self.optimise(qs), keys, size=size, after=request.GET.get("after"), before=request.GET.get("before"))
         by_key = {c.key: c for c in columns}
         shown_columns = [by_key[k] for k in self.page_columns if k in by_key] or [c for c in columns if not c.export_only]
-        facets = facet_counts(self.filterset_class, data, base, self.config.facets, request)
+        total, facets = self.summary(request, data, base, filterset.qs)
         fragment = bool(getattr(request, "htmx", False)) and not request.htmx.history_restore_request  # type: ignore[attr-defined]
         context = {
             "title": self.title,
@@ -452,13 +591,13 @@ class ListingView(View):
             "filterset": filterset,
             "form": filterset.form,
             "filters": filter_widgets(
-                filterset.form, data, self.shown_filters, facets, self.filter_choices(), self.filter_labels
+                filterset.form, data, self.shown_filters, facets, self.cached_filter_choices(), self.filter_labels
             ),
             "is_fragment": fragment,
             "page": page,
             "rows": [(row, [self.cell(column, row) for column in shown_columns]) for row in page.rows],
             "columns": shown_columns,
-            "total": qs.count(),
+            "total": total,
             "sort": sort,
             "sort_options": self.sort_options(searching),
             "page_sizes": PAGE_SIZES,
@@ -471,6 +610,26 @@ class ListingView(View):
         response = render(request, self.results_template_name if fragment else self.template_name, context)
         patch_vary_headers(response, ["HX-Request"])
         return response
+
+    def summary(
+        self, request: HttpRequest, data: QueryDict, base: QuerySet[Any], filtered: QuerySet[Any]
+    ) -> tuple[int, dict[str, dict[str, int]]]:
+        """The result count and facet counts of these filters, cached by data version."""
+        key = ["summary", type(self).__module__, type(self).__qualname__, filter_key(data)]
+        value = cached_by_data_version(
+            key,
+            lambda: facet_summary(self.filterset_class, data, base, self.config.facets, request, filtered=filtered),
+            using=base.db,
+        )
+        return value[0], value[1]
+
+    def cached_filter_choices(self) -> dict[str, Sequence[tuple[str, Any]]]:
+        """`filter_choices()`, cached by data version (they are queries over the registry).
+
+        Lazy translations stay lazy through the cache (they pickle as a function call).
+        """
+        key = ["choices", type(self).__module__, type(self).__qualname__]
+        return dict(cached_by_data_version(key, self.filter_choices, using=self.model._default_manager.db))
 
     def cell(self, column: Column, row: Any) -> Any:
         show = self.display.get(column.key)

@@ -63,29 +63,45 @@ class NamePart(Func):
     output_field = SearchVectorField()
 
 
+NAME_CANDIDATES = 250
+"""Most records taken from each name branch (name lexemes; typo match on the name)."""
+TEXT_CANDIDATES = 250
+"""Most records taken from the full-text branch (a word anywhere in the record)."""
+
+
 def ranked_search(qs: QuerySet[M], text: str, name_field: str) -> QuerySet[M]:
     """Filter `qs` to records matching `text` and order them by relevance.
 
     Matches the full-text vector (stemmed, accent-free, nl + en) or, for typos, the folded name
     by trigram word similarity (`helix_fold(name) %> helix_fold(text)`: the text is similar to
-    a part of the name at PostgreSQL's `pg_trgm.word_similarity_threshold`, default 0.6). Both
-    conditions are served by GIN indexes (`search_vector`; `helix_fold(name)` gin_trgm_ops),
-    so PostgreSQL combines two index scans instead of reading the table.
+    a part of the name at PostgreSQL's `pg_trgm.word_similarity_threshold`, default 0.6).
+
+    **Candidate cap.** Exact ranking must read every matching row, and a common word matches a
+    third of 100k records. So the records are taken from three index-served branches, each
+    capped: name lexemes (`ts_filter(search_vector, '{a}')`, GIN index `*_name_lexemes`), the
+    typo match on the name (GIN trigram index) and the full text (GIN `search_vector`). Only
+    these candidates are ranked. When a branch has more matches than its cap, the ones beyond
+    are left out (for the full-text branch: records where the word occurs only in a
+    description), so a very common word returns at most NAME_CANDIDATES + TEXT_CANDIDATES
+    records, name matches first. `qs` should already carry the other filters
+    (SearchFilterSet applies `q` last) so that the cap applies within them.
 
     `rank` (higher is better) = ts_rank + the name's trigram word similarity. The similarity is
-    computed only where the name is what matched (a weight-A lexeme or a typo match): it is the
-    costly part (~6 µs a row) and for a match in the description alone it would only add noise,
-    so common words stay fast even when they match a third of the records.
+    computed only where the name is what matched (a weight-A lexeme or a typo match).
     """
     text = text.strip()[:200]
     if not text:
         return qs
     query = search_query(text)
     folded = Fold(Value(text))
+    branches = qs.order_by().alias(folded_name=Fold(name_field), name_lexemes=NamePart(F("search_vector")))
+    names = branches.filter(name_lexemes=query).values("pk")[:NAME_CANDIDATES]
+    typos = branches.filter(folded_name__trigram_word_similar=folded).values("pk")[:NAME_CANDIDATES]
+    words = branches.filter(search_vector=query).values("pk")[:TEXT_CANDIDATES]
     name_matters = Q(name_lexemes=query) | ~Q(search_vector=query)
     return (
         qs.alias(folded_name=Fold(name_field), name_lexemes=NamePart(F("search_vector")))
-        .filter(Q(search_vector=query) | Q(folded_name__trigram_word_similar=folded))
+        .filter(pk__in=names.union(typos, words))  # one semi-join on the primary key, no table scan
         .annotate(
             rank=SearchRank(F("search_vector"), query, normalization=Value(1))
             + Case(

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from helix.actors.choices import MunicipalitySize
 from helix.actors.models import Organisation
-from helix.core.listing import Facet, ListingConfig, ListingView
+from helix.core.listing import MAX_SELECT_CHOICES, Facet, ListingConfig, ListingView
 from helix.core.permissions import can_edit
 from helix.core.tabular import Column
 from helix.core.views import DetailRow, field_label, get_visible_or_404, links_to, text_in_language
@@ -90,13 +90,16 @@ class InstrumentListView(ListingView):
         return tables.optimise(qs)
 
     def filter_choices(self) -> dict[str, Sequence[tuple[str, Any]]]:
-        offering = (
-            Organisation.objects.live()
-            .filter(instruments_offered__archived_at__isnull=True, instruments_offered__isnull=False)
-            .distinct()
-            .order_by("name")
-            .values_list("slug", "name")
+        # Organisations offering live instruments: the MAX_SELECT_CHOICES that offer most, by name.
+        largest = (
+            Instrument.objects.live()
+            .filter(offered_by__isnull=False)
+            .values("offered_by_id")
+            .annotate(offered=Count("id"))
+            .order_by("-offered", "offered_by_id")
+            .values("offered_by_id")[:MAX_SELECT_CHOICES]
         )
+        offering = Organisation.objects.live().filter(pk__in=largest).order_by("name", "id").values_list("slug", "name")
         return {"offered_by": list(offering), "closing_within": CLOSING_WITHIN_CHOICES}
 
 
