@@ -168,7 +168,7 @@ class Organisation(Record):
             self.enterprise_number = vat.compact(self.enterprise_number)
 
 
-@pghistory.track()
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ExternalIdentifier(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="identifiers")
     scheme = models.CharField(_("scheme"), max_length=10, choices=IdentifierScheme.choices)
@@ -182,7 +182,7 @@ class ExternalIdentifier(models.Model):
         return f"{self.scheme}:{self.value}"
 
 
-@pghistory.track()
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Membership(models.Model):
     """A stated relation between two organisations ("X member_of Y"), with role and dates."""
 
@@ -215,7 +215,7 @@ class Membership(models.Model):
         return self.slug
 
 
-@pghistory.track()
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ContactPerson(models.Model):
     """Personal data: shown to signed-in members only, never in public pages, exports or the API."""
 
@@ -232,6 +232,7 @@ class ContactPerson(models.Model):
         return self.name
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class OrganisationEditor(models.Model):
     """A user who may edit an organisation and the records it owns."""
 

@@ -37,7 +37,7 @@ class Version:
     subject: str  # what changed: the record itself, or e.g. "contact person"
     is_record: bool  # True for the record's own snapshots (revertable)
     at: datetime.datetime
-    action: str  # "insert" or "update"
+    action: str  # "insert", "update" or "delete"
     who: str
     channel: str
     batch: str
@@ -97,7 +97,10 @@ def _label(model: type[models.Model], name: str) -> str:
 
 def _changes(model: type[models.Model], row: Any, cache: dict[tuple[str, Any], str]) -> list[FieldChange]:
     diff = row.pgh_diff or {}
-    if row.pgh_label == "insert" or not diff:
+    if row.pgh_label == "delete":
+        # A deletion: every value it had is gone.
+        diff = {k: [v, None] for k, v in (row.pgh_data or {}).items() if v not in (None, "", [], {})}
+    elif row.pgh_label == "insert" or not diff:
         # A creation: everything that has a value is "new".
         data = row.pgh_data or {}
         diff = {k: [None, v] for k, v in data.items() if v not in (None, "", [], {})} if row.pgh_label == "insert" else {}
@@ -154,7 +157,7 @@ def record_versions(
         rows += list(Events.objects.across(*related_events).references(record).order_by("-pgh_created_at", "-pgh_id")[:limit])
     rows.sort(key=lambda r: (r.pgh_created_at, r.pgh_model == record_model.pgh_event_model._meta.label, r.pgh_id), reverse=True)  # type: ignore[attr-defined]
     versions = [_version(r, record_model=record_model, cache=cache) for r in rows[:limit]]
-    return [v for v in versions if v.changes or v.action == "insert" or v.context.get("reverted_to")]
+    return [v for v in versions if v.changes or v.action in ("insert", "delete") or v.context.get("reverted_to")]
 
 
 def changes_since(record: models.Model, version: int) -> list[Version]:

@@ -69,7 +69,7 @@ class Scheme(models.Model):
         return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
 
 
-@pghistory.track()
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Term(models.Model):
     """A concept in a scheme, with Dutch and English labels and an optional broader term."""
 
