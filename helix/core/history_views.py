@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helix.core.changelog import record_versions
+from helix.core.changelog import Version, record_versions
 from helix.core.editing import detail_url
 from helix.core.permissions import can_edit, is_curator
 from helix.core.revert import revert_record
@@ -23,11 +24,16 @@ from helix.core.services import validation_messages
 
 def _registry() -> dict[str, tuple[type[models.Model], str, list[type[models.Model]], list[type[models.Model]]]]:
     """model name -> (model, detail url name, related public models, related personal-data models)."""
-    from helix.actors.models import ContactPerson, ExternalIdentifier, Membership, Organisation
+    from helix.actors.models import ContactPerson, ExternalIdentifier, Membership, Organisation, OrganisationEditor
     from helix.instruments.models import Instrument
 
     return {
-        "organisation": (Organisation, "actors:organisation-detail", [ExternalIdentifier, Membership], [ContactPerson]),
+        "organisation": (
+            Organisation,
+            "actors:organisation-detail",
+            [ExternalIdentifier, Membership],
+            [ContactPerson, OrganisationEditor],
+        ),
         "instrument": (Instrument, "instruments:instrument-detail", [], []),
     }
 
@@ -43,6 +49,14 @@ def _record(request: HttpRequest, model_name: str, slug: str) -> tuple[Any, str,
     return get_object_or_404(queryset, slug=slug), detail, public_related, personal_related
 
 
+def _public(versions: list[Version], *, signed_in: bool) -> list[Version]:
+    """User names are personal data: anonymous visitors see that a member made a change, not who."""
+    if signed_in:
+        return versions
+    anonymous_who = _("a registered member")
+    return [v if v.who == _("system") else replace(v, who=anonymous_who) for v in versions]
+
+
 def record_history(request: HttpRequest, model: str, slug: str) -> HttpResponse:
     """Every version of the record: when, who, channel, batch and what changed (old -> new).
     Contact persons' changes (personal data) are listed for curators only."""
@@ -52,7 +66,7 @@ def record_history(request: HttpRequest, model: str, slug: str) -> HttpResponse:
     ctx = {
         "object": record,
         "model_name": model,
-        "versions": record_versions(record, related=related),
+        "versions": _public(record_versions(record, related=related), signed_in=request.user.is_authenticated),
         "detail_url": detail_url(detail, record),
         "can_revert": curator,
         "can_edit": can_edit(request.user, record),

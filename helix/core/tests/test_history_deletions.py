@@ -32,3 +32,15 @@ def test_deleting_a_contact_or_an_editor_right_leaves_a_trace(cast):
     right.delete()
     assert event_model_for(ContactPerson).objects.filter(pgh_obj_id=contact_pk, pgh_label="delete").exists()
     assert event_model_for(OrganisationEditor).objects.filter(pgh_obj_id=right_pk, pgh_label="delete").exists()
+
+
+def test_anonymous_visitors_do_not_see_who_edited(cast, client_as):
+    from helix.core.services import save_record
+
+    with history_context(channel=Channel.WEB, user=cast.editor_a):
+        save_record(cast.org_a, changes={"description_en": "Sensors"}, user=cast.editor_a)
+    url = reverse("history:record", kwargs={"model": "organisation", "slug": "org-a"})
+    anonymous = client_as(None).get(url).content.decode()
+    member = client_as(cast.editor_b).get(url).content.decode()
+    assert "editor-a" not in anonymous
+    assert "editor-a" in member

@@ -45,7 +45,7 @@ def test_history_shows_who_channel_and_what_after_an_edit(cast, client_as):
     assert latest.batch
     assert [(c.name, c.old, c.new) for c in latest.changes] == [("sector", "—", "Energy")]
 
-    body = history(client_as(None)).content.decode()
+    body = history(client_as(cast.editor_b)).content.decode()  # user names: for signed-in members only
     assert "editor-a" in body
     assert "Energy" in body
     assert "web" in body
@@ -102,7 +102,7 @@ def test_instrument_history(cast, client_as):
     client = client_as(cast.curator)
     form = client.get(target).context["form"]
     assert client.post(target, form_data(form, recurrence="yearly")).status_code == 302
-    body = history(client_as(None), slug="instrument-a", model="instrument").content.decode()
+    body = history(client_as(cast.editor_b), slug="instrument-a", model="instrument").content.decode()
     assert "yearly" in body and "curator" in body
 
 
