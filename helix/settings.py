@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "helix.core",
     "helix.actors",
     "helix.instruments",
+    "helix.projects",
+    "helix.strategy",
     "helix.api",
 ]
 
@@ -170,7 +172,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"MunicipalitySizeEnum": "helix.actors.choices.MunicipalitySize"},
+    "ENUM_NAME_OVERRIDES": {
+        "MunicipalitySizeEnum": "helix.actors.choices.MunicipalitySize",
+        "ProjectLinkKindEnum": "helix.projects.choices.LinkKind",
+    },
 }
 
 

@@ -18,6 +18,8 @@ urlpatterns += i18n_patterns(
     # so ".../new/" is not taken for a slug.
     path("", include(([*actors_edit_urls.urlpatterns, *actors_urls.urlpatterns], "actors"))),
     path("", include(([*instruments_edit_urls.urlpatterns, *instruments_urls.urlpatterns], "instruments"))),
+    path("", include("helix.projects.urls")),
+    path("", include("helix.strategy.urls")),
     path("accounts/", include("helix.core.accounts_urls")),
     path("history/", include("helix.core.history_urls")),
     path("import/", include("helix.core.importing.urls")),

@@ -151,7 +151,8 @@ ORGANISATION_FIELDS: tuple[FieldSpec, ...] = (
 def organisation_index() -> Index:
     index = Index(fallbacks=(normalise_municipality,))
     rows = Organisation.objects.values_list("pk", "slug", "name", "name_nl", "alternative_names", "enterprise_number", "kind")
-    for pk, slug, name, name_nl, alternative_names, enterprise_number, kind in rows.iterator(chunk_size=5000):
+    # One round trip (not a server-side cursor in 5,000-row chunks): about 100 bytes a record.
+    for pk, slug, name, name_nl, alternative_names, enterprise_number, kind in rows:
         index.add(
             pk,
             slug=slug,

@@ -16,6 +16,7 @@ from helix.core.permissions import can_edit
 from helix.core.tabular import Column
 from helix.core.views import DetailRow, field_label, get_visible_or_404, links_to, text_in_language
 from helix.instruments.models import Instrument
+from helix.projects.models import Project
 
 from . import tables
 from .choices import IdentifierScheme, OrganisationKind, Predicate
@@ -286,6 +287,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "offered": list(org.instruments_offered.all()),
         "co_offered": list(org.instruments_co_offered.all()),
         "managed": list(org.instruments_managed.all()),
+        "projects": list(Project.objects.live().involving(org)),  # type: ignore[attr-defined]
         "show_contacts": request.user.is_authenticated,
         "contacts": list(org.contacts.all()) if request.user.is_authenticated else [],
         "can_edit": can_edit(request.user, org),

@@ -7,12 +7,16 @@ from typing import Any
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from helix.actors.models import ExternalIdentifier, Membership, Organisation, Province
 from helix.core.models import Figure, Record, Scheme, Term
 from helix.instruments.choices import InstrumentStatus
 from helix.instruments.models import Instrument
+from helix.projects.models import Project, ProjectFunding, ProjectLink, ProjectPartner
+from helix.strategy.models import Cluster, GovernmentRole, ProgressUpdate, Recommendation
+from helix.strategy.roadmap import dependencies
 
 from .fields import BriefRecordField, ProvinceField, TermField, reject_nul
 
@@ -284,3 +288,203 @@ class FigureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Figure
         fields = ["id", "key", "value", "unit", "qualifier", "what", "year", "about", "source"]
+
+
+# --- Projects (knowledge hub; read-only for now) ---------------------------------------------
+
+PROJECT_VIEW = "api:project-detail"
+
+
+def project_field(**kwargs: Any) -> BriefRecordField:
+    return BriefRecordField(view_name=PROJECT_VIEW, name_attr="title", read_only=True, **kwargs)
+
+
+class ProjectPartnerSerializer(serializers.ModelSerializer):
+    organisation = organisation_field(read_only=True)
+
+    class Meta:
+        model = ProjectPartner
+        fields = ["organisation", "role"]
+
+
+class ProjectFundingSerializer(serializers.ModelSerializer):
+    instrument = BriefRecordField(view_name=INSTRUMENT_VIEW, name_attr="title", read_only=True)
+
+    class Meta:
+        model = ProjectFunding
+        fields = ["instrument", "amount"]
+
+
+class ProjectLinkToSerializer(serializers.ModelSerializer):
+    project = project_field(source="to_project", help_text="The project this one links to.")
+
+    class Meta:
+        model = ProjectLink
+        fields = ["kind", "project", "note"]
+
+
+class ProjectLinkFromSerializer(serializers.ModelSerializer):
+    project = project_field(source="from_project", help_text="The project that links to this one.")
+
+    class Meta:
+        model = ProjectLink
+        fields = ["kind", "project", "note"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name=PROJECT_VIEW, lookup_field="slug")
+    lead = organisation_field(read_only=True, allow_null=True)
+    partners = ProjectPartnerSerializer(source="partnerships", many=True, read_only=True)
+    places = organisation_field(many=True, read_only=True)
+    domains = TermField(scheme="domains", many=True, read_only=True)
+    sdgs = TermField(scheme="sdgs", many=True, read_only=True)
+    phase = TermField(scheme="phases", read_only=True, allow_null=True)
+    funding = ProjectFundingSerializer(source="fundings", many=True, read_only=True)
+    links_to = ProjectLinkToSerializer(source="links_out", many=True, read_only=True)
+    links_from = ProjectLinkFromSerializer(source="links_in", many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "version",
+            "title",
+            "title_nl",
+            "summary_nl",
+            "summary_en",
+            "project_type",
+            "lead",
+            "partners",
+            "places",
+            "area",
+            "domains",
+            "sdgs",
+            "status",
+            "phase",
+            "start_date",
+            "end_date",
+            "period_text",
+            "budget",
+            "funding",
+            "objectives",
+            "results",
+            "success_factors",
+            "lessons",
+            "risks",
+            "links",
+            "facts",
+            "notes",
+            "links_to",
+            "links_from",
+            "source",
+            "last_verified",
+            "created_at",
+            "updated_at",
+            "archived_at",
+        ]
+        read_only_fields = fields
+
+
+# -- strategy monitor (M8) ------------------------------------------------------------------
+
+
+class ClusterBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cluster
+        fields = ["slug", "name_nl", "name_en", "order"]
+
+
+class ProgressBriefSerializer(serializers.ModelSerializer):
+    organisation = organisation_field(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["status", "as_of", "justification", "evidence", "organisation"]
+
+
+class RoleOptionSerializer(serializers.Serializer):
+    role = serializers.SlugField(source="role.slug")
+    description_en = serializers.CharField()
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    """A recommendation of the study with its place in the roadmap and its latest progress."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:recommendation-detail", lookup_field="slug")
+    theme = TermField(scheme="building-blocks", read_only=True, allow_null=True)
+    cluster = ClusterBriefSerializer(read_only=True)
+    advised_role: serializers.SlugRelatedField[GovernmentRole] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    advised_role_later: serializers.SlugRelatedField[GovernmentRole] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    role_options = RoleOptionSerializer(many=True, read_only=True)
+    organisational_options: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True, source="options"
+    )
+    depends_on = serializers.SerializerMethodField(help_text="Slugs of the recommendations this one waits for.")
+    enables = serializers.SerializerMethodField(help_text="Slugs of the recommendations that wait for this one.")
+    suggested_lead = organisation_field(many=True, read_only=True)
+    involved = organisation_field(many=True, read_only=True)
+    benchmark_cities = organisation_field(many=True, read_only=True)
+    owners = organisation_field(many=True, read_only=True)
+    latest_progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "number",
+            "title_nl",
+            "title_en",
+            "theme",
+            "cluster",
+            "goal",
+            "advised_role",
+            "advised_role_basis",
+            "advised_role_later",
+            "choice_motivation",
+            "role_options",
+            "organisational_options",
+            "critical_success_factors",
+            "suggested_actions",
+            "depends_on",
+            "depends_on_all",
+            "enables",
+            "suggested_lead",
+            "involved",
+            "benchmark_cities",
+            "owners",
+            "examples_cited",
+            "latest_progress",
+            "notes",
+            "source",
+            "last_verified",
+        ]
+        read_only_fields = fields
+
+    def _slugs(self, obj: Recommendation, enables: bool) -> list[str]:
+        links = [*obj.links_out.all(), *obj.links_in.all()]  # prefetched by the view
+        slugs = {lk.from_recommendation_id: lk.from_recommendation.slug for lk in links}
+        slugs.update({lk.to_recommendation_id: lk.to_recommendation.slug for lk in links})
+        deps = dependencies(links)
+        ids = (deps.enables if enables else deps.waits_for)[obj.pk]
+        return sorted(slugs[i] for i in ids)
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_depends_on(self, obj: Recommendation) -> list[str]:
+        return self._slugs(obj, enables=False)
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_enables(self, obj: Recommendation) -> list[str]:
+        return self._slugs(obj, enables=True)
+
+    @extend_schema_field(ProgressBriefSerializer(allow_null=True))
+    def get_latest_progress(self, obj: Recommendation) -> dict[str, Any] | None:
+        updates = list(obj.progress_updates.all())  # prefetched, newest first
+        return ProgressBriefSerializer(updates[0], context=self.context).data if updates else None

@@ -11,9 +11,11 @@ router = DefaultRouter(trailing_slash=True)
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("municipalities", views.MunicipalityViewSet, basename="municipality")
 router.register("instruments", views.InstrumentViewSet, basename="instrument")
+router.register("projects", views.ProjectViewSet, basename="project")
 router.register("memberships", views.MembershipViewSet, basename="membership")
 router.register("schemes", views.SchemeViewSet, basename="scheme")
 router.register("figures", views.FigureViewSet, basename="figure")
+router.register("recommendations", views.RecommendationViewSet, basename="recommendation")
 
 app_name = "api"
 urlpatterns = [

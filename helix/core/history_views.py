@@ -26,6 +26,7 @@ def _registry() -> dict[str, tuple[type[models.Model], str, list[type[models.Mod
     """model name -> (model, detail url name, related public models, related personal-data models)."""
     from helix.actors.models import ContactPerson, ExternalIdentifier, Membership, Organisation, OrganisationEditor
     from helix.instruments.models import Instrument
+    from helix.projects.models import Project, ProjectFunding, ProjectLink, ProjectPartner
 
     return {
         "organisation": (
@@ -35,6 +36,7 @@ def _registry() -> dict[str, tuple[type[models.Model], str, list[type[models.Mod
             [ContactPerson, OrganisationEditor],
         ),
         "instrument": (Instrument, "instruments:instrument-detail", [], []),
+        "project": (Project, "projects:project-detail", [ProjectPartner, ProjectFunding, ProjectLink], []),
     }
 
 

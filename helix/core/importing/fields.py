@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,7 +55,7 @@ class Index:
     groups: dict[int, str] = field(default_factory=dict)
 
     _trigrams: dict[str, list[int]] | None = field(default=None, repr=False)
-    _names: list[tuple[str, frozenset[str], int]] = field(default_factory=list, repr=False)
+    _names: list[tuple[frozenset[str], set[int]]] = field(default_factory=list, repr=False)
 
     def similar(self, text: object, *, threshold: float, limit: int = 3) -> list[tuple[int, float]]:
         """Records whose name has a trigram similarity (as pg_trgm computes it) of at least `threshold`.
@@ -63,27 +64,34 @@ class Index:
         inverted index), so each look-up stays fast whatever the number of records.
         """
         if self._trigrams is None:
-            self._trigrams = {}
-            for name, pks in self.by_name.items():
+            postings: defaultdict[str, list[int]] = defaultdict(list)
+            for position, (name, pks) in enumerate(self.by_name.items()):
                 grams = trigrams(name)
-                for pk in pks:
-                    position = len(self._names)
-                    self._names.append((name, grams, pk))
-                    for gram in grams:
-                        self._trigrams.setdefault(gram, []).append(position)
+                self._names.append((grams, pks))
+                for gram in grams:
+                    postings[gram].append(position)
+            self._trigrams = dict(postings)
         query = trigrams(self.normalise(text))
         if not query:
             return []
-        postings = self._trigrams
-        rarest = sorted(query, key=lambda gram: len(postings.get(gram, ())))[:RARE_TRIGRAMS]
-        candidates = {position for gram in rarest for position in postings.get(gram, ())}
+        postings_ = self._trigrams
+        rarest = sorted(query, key=lambda gram: len(postings_.get(gram, ())))[:RARE_TRIGRAMS]
+        candidates = set().union(*(postings_.get(gram, ()) for gram in rarest))
+        # A score of at least `threshold` needs sizes within that ratio (shared <= the smaller one).
+        size = len(query)
+        low, high = size * threshold, size / threshold
         best: dict[int, float] = {}
+        names = self._names
         for position in candidates:
-            _name, grams, pk = self._names[position]
+            grams, pks = names[position]
+            if not low <= len(grams) <= high:
+                continue
             shared = len(query & grams)
-            score = shared / (len(query) + len(grams) - shared)
-            if score >= threshold and score > best.get(pk, 0.0):
-                best[pk] = score
+            score = shared / (size + len(grams) - shared)
+            if score >= threshold:
+                for pk in pks:
+                    if score > best.get(pk, 0.0):
+                        best[pk] = score
         return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
     def add(self, pk: int, *, slug: str, label: str, names: Iterable[str], group: str = "", **keys: str) -> None:
@@ -92,10 +100,18 @@ class Index:
         self.labels[pk] = label
         if group:
             self.groups[pk] = group
+        seen = ""
         for name in names:
-            normalised = self.normalise(name) if name else ""
+            if not name or name == seen:
+                continue
+            seen = name
+            normalised = self.normalise(name)
             if normalised:
-                self.by_name.setdefault(normalised, set()).add(pk)
+                found = self.by_name.get(normalised)
+                if found is None:
+                    self.by_name[normalised] = {pk}
+                else:
+                    found.add(pk)
         for name, value in keys.items():
             if value:
                 self.by_key.setdefault(name, {})[value] = pk
@@ -128,12 +144,23 @@ RARE_TRIGRAMS = 6
 _WORDS = re.compile(r"[0-9a-z]+")
 
 
+_PLAIN = re.compile(r"[0-9a-z ]*")
+
+
 def trigrams(text: str) -> frozenset[str]:
     """pg_trgm's trigrams: each alphanumeric word padded with two spaces before and one after."""
-    grams: set[str] = set()
-    for word in _WORDS.findall(fold(text)):
-        padded = f"  {word} "
-        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    # Normalised names (the common case) are already folded words: skip fold() and the regex.
+    words = text.split() if _PLAIN.fullmatch(text) else _WORDS.findall(fold(text))
+    if not words:
+        return frozenset()
+    # All padded words in one string ("  a   b "): one pass. The only trigrams spanning two
+    # words end in two spaces, which no real trigram does; they are dropped.
+    padded = "  " + "   ".join(words) + " "
+    grams = {padded[i : i + 3] for i in range(len(padded) - 2)}
+    if len(words) > 1:
+        grams.discard("   ")
+        for word in words[:-1]:
+            grams.discard(word[-1] + "  ")
     return frozenset(grams)
 
 

@@ -15,6 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from typing import Any
+from xml.parsers import expat
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -117,8 +118,11 @@ def _check_xlsx(data: bytes) -> None:
 
 
 def _scan_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int:
-    """Refuse DOCTYPE/ENTITY declarations; count what is really unpacked (sizes can lie)."""
+    """Refuse DOCTYPE/ENTITY declarations and XML that is not well-formed (e.g. cut off part-way);
+    count what is really unpacked (sizes can lie). The expat parser only ever sees chunks that
+    passed the DOCTYPE check, so it has no entities to expand."""
     tail = b""
+    parser = expat.ParserCreate()
     try:
         with archive.open(info) as part:
             while chunk := part.read(_READ_CHUNK):
@@ -131,6 +135,13 @@ def _scan_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> i
                         % {"part": info.filename}
                     )
                 tail = chunk[-32:]
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as error:
+        raise ImportRefused(
+            _("Part %(part)s of the workbook is damaged (%(error)s). Save the workbook again in Excel.")
+            % {"part": info.filename, "error": expat.ErrorString(error.code)}
+        ) from None
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
         raise ImportRefused(_("The workbook is damaged: %(error)s") % {"error": error}) from None
     return budget

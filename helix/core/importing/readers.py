@@ -3,6 +3,11 @@
 Vertically (or horizontally) merged cells are filled from the merged range's first cell, so a
 repeated organisation or programme reaches every row it spans. Row numbers are the ones a
 person sees in Excel (1-based; the header and title rows count), or the item number in JSON.
+
+Workbooks are read with calamine (Rust; about 10x faster than openpyxl's streaming reader).
+calamine holds a sheet as a dense grid, so a sheet whose cells span a huge area (a tiny file
+with one cell in A1 and one in XFD1048576) would exhaust memory: such workbooks are read with
+openpyxl's streaming reader instead (`MAX_DENSE_CELLS`).
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,13 +25,17 @@ from defusedxml.ElementTree import iterparse
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import column_index_from_string, range_boundaries
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from .guards import CheckedFile, ImportRefused
 from .normalise import fold
 
 CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+MAX_DENSE_CELLS = 5_000_000  # a sheet's used area (rows x columns) that calamine may hold in memory
+_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\sref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"')
 
 
 @dataclass
@@ -74,6 +85,86 @@ def _cell_value(value: Any) -> Any:
 
 
 def _read_xlsx(checked: CheckedFile) -> Iterator[Grid]:
+    if _largest_area(checked.data) <= MAX_DENSE_CELLS:
+        yield from _read_xlsx_calamine(checked)
+    else:
+        yield from _read_xlsx_streaming(checked)
+
+
+def _largest_area(data: bytes) -> int:
+    """The largest rows x columns area that any XML part's cell references (or dimension) spans."""
+    largest = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not info.filename.lower().endswith(".xml"):
+                continue
+            xml = archive.read(info)
+            if b"sheetData" not in xml:
+                continue
+            rows = columns = 0
+            letters: set[bytes] = set()
+            for match in _CELL_REF.finditer(xml):
+                letters.add(match.group(1))
+                rows = max(rows, int(match.group(2)))
+            for ref in _DIMENSION.findall(xml):
+                _min_col, _min_row, max_col, max_row = range_boundaries(ref.decode())
+                rows, columns = max(rows, max_row or 0), max(columns, max_col or 0)
+            if letters:
+                columns = max(columns, max(column_index_from_string(letter.decode()) for letter in letters))
+            largest = max(largest, rows * columns)
+    return largest
+
+
+def _plain(value: Any) -> Any:
+    """calamine's cell value as openpyxl gives it: None when empty, whole numbers as int."""
+    if value == "":
+        return None
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return _cell_value(value)
+
+
+def _read_xlsx_calamine(checked: CheckedFile) -> Iterator[Grid]:
+    counter = _RowCounter()
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
+    except Exception as error:  # calamine raises its own kinds of errors on damaged files
+        raise ImportRefused(_("The workbook cannot be read: %(error)s") % {"error": error}) from None
+    visible = {meta.name for meta in workbook.sheets_metadata if meta.visible == SheetVisibleEnum.Visible}
+    for name in workbook.sheet_names:
+        if name not in visible:
+            continue
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+            values = sheet.to_python(skip_empty_area=False)
+        except Exception as error:
+            raise ImportRefused(_("The workbook cannot be read: %(error)s") % {"error": error}) from None
+        # calamine: ((first row, first column), (last row, last column)), 0-based.
+        merged = [(c1 + 1, r1 + 1, c2 + 1, r2 + 1) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or ()]
+        fills: dict[int, list[tuple[int, int, int]]] = {}
+        for min_col, min_row, max_col, max_row in merged:
+            for r in range(min_row, max_row + 1):
+                for c in range(min_col, max_col + 1):
+                    if (r, c) != (min_row, min_col):
+                        fills.setdefault(r, []).append((c, min_row, min_col))
+        grid = Grid(name=str(name))
+        for number, raw in enumerate(values, start=1):
+            cells = [_plain(v) for v in raw]
+            while cells and cells[-1] is None:
+                cells.pop()
+            for c, origin_row, origin_col in fills.get(number, ()):
+                while len(cells) < c:
+                    cells.append(None)
+                if cells[c - 1] in (None, "") and origin_row <= len(values) and origin_col <= len(values[origin_row - 1]):
+                    cells[c - 1] = _plain(values[origin_row - 1][origin_col - 1])
+            if any(v not in (None, "") for v in cells):
+                counter.add()
+                grid.rows.append((number, cells))
+        del values
+        yield grid
+
+
+def _read_xlsx_streaming(checked: CheckedFile) -> Iterator[Grid]:
     counter = _RowCounter()
     try:
         workbook = load_workbook(io.BytesIO(checked.data), read_only=True, data_only=True, keep_links=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -50,9 +51,14 @@ class Target:
     def spec(self, key: str) -> FieldSpec | None:
         return self.specs.get(key)
 
-    @property
+    @cached_property
     def specs(self) -> dict[str, FieldSpec]:
         return {spec.key: spec for spec in self.fields}
+
+    @cached_property
+    def keys_by_field(self) -> dict[str, str]:
+        """Model field name -> column key."""
+        return {spec.field_name: spec.key for spec in self.fields}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from helix.core.models import Figure, Scheme, Term
 from helix.instruments.choices import InstrumentKind, Link, PolicyLevel
 from helix.instruments.models import Instrument
 
-from .base import UNCHANGED, Loader, fold, merge_list, merge_source_line
+from .base import Loader, fold, merge_list, merge_source_line
 from .reference import region_refnis
 from .seed import STUDY_CITATION, STUDY_DATE, read_records, read_yaml, study_source
 from .vocabularies import EU_FUNDING_CATEGORIES
@@ -89,6 +89,12 @@ class StudyLoader:
         self.load_instruments()
         self.load_figures()
         self.validate_later_files()
+        from helix.projects.loaders import load_projects  # here: helix.projects.loaders imports this package
+
+        load_projects(self.loader, orgs=self.orgs, seed=self.seed)
+        from helix.strategy.loaders import load_recommendations  # here for the same reason
+
+        load_recommendations(self.loader, self.orgs, self.seed)
 
     # -- organisations ---------------------------------------------------------------------
 
@@ -327,8 +333,6 @@ class StudyLoader:
             problems.append("recommendations.yaml: no recommendations")
         if problems:
             raise ValueError("Seed files are inconsistent:\n" + "\n".join(problems))
-        self.loader.stats.set("projects (validated, not stored)", UNCHANGED, len(projects))
-        self.loader.stats.set("recommendations (validated, not stored)", UNCHANGED, len(recommendations["recommendations"]))
 
 
 def parents_first(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -83,6 +83,15 @@ def test_xml_entities_are_refused():
     assert "DOCTYPE" in _refused(_rezip(data, replace={"xl/workbook.xml": evil}))
 
 
+def test_a_sheet_cut_off_part_way_is_refused():
+    data = study_actor_workbook()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = next(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+        xml = archive.read(sheet)
+    message = _refused(_rezip(data, replace={sheet: xml[: len(xml) // 2]}))
+    assert sheet in message and "damaged" in message
+
+
 @override_settings(HELIX_IMPORT_MAX_BYTES=1000)
 def test_oversized_file_is_refused():
     assert "limit" in _refused(study_actor_workbook())
