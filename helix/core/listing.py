@@ -32,8 +32,11 @@ from django.db.models import F, FloatField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -585,14 +588,19 @@ class ListingView(View):
         shown_columns = [by_key[k] for k in self.page_columns if k in by_key] or [c for c in columns if not c.export_only]
         total, facets = self.summary(request, data, base, filterset.qs)
         fragment = bool(getattr(request, "htmx", False)) and not request.htmx.history_restore_request  # type: ignore[attr-defined]
+        # Built only when needed: the cached panel HTML usually makes them unnecessary.
+        filters = SimpleLazyObject(
+            lambda: filter_widgets(
+                filterset.form, data, self.shown_filters, facets, self.cached_filter_choices(), self.filter_labels
+            )
+        )
         context = {
             "title": self.title,
             "intro": self.intro,
             "filterset": filterset,
             "form": filterset.form,
-            "filters": filter_widgets(
-                filterset.form, data, self.shown_filters, facets, self.cached_filter_choices(), self.filter_labels
-            ),
+            "filters": filters,
+            "filters_html": "" if fragment else self.render_filters(data, filters, using=base.db),
             "is_fragment": fragment,
             "page": page,
             "rows": [(row, [self.cell(column, row) for column in shown_columns]) for row in page.rows],
@@ -610,6 +618,15 @@ class ListingView(View):
         response = render(request, self.results_template_name if fragment else self.template_name, context)
         patch_vary_headers(response, ["HX-Request"])
         return response
+
+    def render_filters(self, data: QueryDict, filters: Any, *, using: str) -> SafeString:
+        """The filter panel's HTML, cached by data version: its hundreds of options (facets,
+        networks, offering organisations) are most of a list page's rendering time."""
+        key = ["filters_html", type(self).__module__, type(self).__qualname__, filter_key(data), get_language()]
+        html = cached_by_data_version(
+            key, lambda: str(render_to_string("core/listing/filters.html", {"filters": filters})), using=using
+        )
+        return mark_safe(html)  # noqa: S308 (rendered by our autoescaping template above)
 
     def summary(
         self, request: HttpRequest, data: QueryDict, base: QuerySet[Any], filtered: QuerySet[Any]
