@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import Cast, cast, client_as  # noqa: F401  (the shared personas, for helix/*/tests too)
+from tests.study_data import study_data  # noqa: F401  (real data once per module)
 
 
 def pytest_configure(config):

@@ -9,11 +9,10 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import vat
 
-from helix.core.models import Record, Term, search_indexes
+from helix.core.models import Record, Term, localized, search_indexes
 from helix.core.search import Fold
 
 from .choices import (
@@ -144,15 +143,11 @@ class Organisation(Record):
 
     @property
     def display_name(self) -> str:
-        if (get_language() or "nl").startswith("nl") and self.name_nl:
-            return self.name_nl
-        return self.name
+        return localized(nl=self.name_nl, en=self.name)
 
     @property
     def description(self) -> str:
-        if (get_language() or "nl").startswith("en"):
-            return self.description_en or self.description_nl
-        return self.description_nl or self.description_en
+        return localized(nl=self.description_nl, en=self.description_en)
 
     @property
     def is_municipality(self) -> bool:

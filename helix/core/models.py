@@ -11,6 +11,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def in_english() -> bool:
+    """Whether the active language is English (Dutch is the default)."""
+    return (get_language() or "nl").startswith("en")
+
+
+def localized(*, nl: str, en: str) -> str:
+    """The text in the active language, falling back to the other one when it is empty."""
+    return (en or nl) if in_english() else (nl or en)
+
+
 class RecordQuerySet(models.QuerySet):
     def live(self) -> RecordQuerySet:
         """Records that are not archived."""
@@ -66,7 +76,7 @@ class Scheme(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+        return localized(nl=self.name_nl, en=self.name_en)
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -92,7 +102,7 @@ class Term(models.Model):
 
     @property
     def label(self) -> str:
-        return self.label_en if (get_language() or "nl").startswith("en") else self.label_nl
+        return localized(nl=self.label_nl, en=self.label_en)
 
 
 class Figure(models.Model):

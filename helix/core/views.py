@@ -12,9 +12,9 @@ from django.db.models import Count, F, Model, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from helix.core.models import in_english
 from helix.core.permissions import is_curator
 from helix.core.search import ranked_search, search_query
 from helix.core.templatetags.helix_tags import HIGHLIGHT_START, HIGHLIGHT_STOP, safe_highlight
@@ -68,7 +68,7 @@ def get_visible_or_404(qs: QuerySet[Any], user: Any, **lookup: Any) -> Any:
 
 
 def current_lang() -> str:
-    return "en" if (get_language() or "nl").startswith("en") else "nl"
+    return "en" if in_english() else "nl"
 
 
 def text_in_language(nl: str, en: str) -> tuple[str, str]:

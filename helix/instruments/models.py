@@ -10,12 +10,11 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from helix.actors.choices import MunicipalitySize
 from helix.actors.models import Organisation
-from helix.core.models import Record, Term, search_indexes
+from helix.core.models import Record, Term, localized, search_indexes
 from helix.core.search import Fold
 
 from .choices import FundingForm, InstrumentKind, InstrumentStatus, Link, PolicyLevel
@@ -124,15 +123,11 @@ class Instrument(Record):
 
     @property
     def display_title(self) -> str:
-        if (get_language() or "nl").startswith("nl") and self.title_nl:
-            return self.title_nl
-        return self.title
+        return localized(nl=self.title_nl, en=self.title)
 
     @property
     def description(self) -> str:
-        if (get_language() or "nl").startswith("en"):
-            return self.description_en or self.description_nl
-        return self.description_nl or self.description_en
+        return localized(nl=self.description_nl, en=self.description_en)
 
     def get_absolute_url(self) -> str:
         return reverse("instruments:instrument-detail", kwargs={"slug": self.slug})

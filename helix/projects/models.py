@@ -7,11 +7,10 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from helix.actors.models import Organisation
-from helix.core.models import Record, Term, search_indexes
+from helix.core.models import Record, Term, localized, search_indexes
 from helix.core.search import Fold
 from helix.instruments.models import Instrument
 
@@ -90,9 +89,7 @@ class Project(Record):
 
     @property
     def display_title(self) -> str:
-        if (get_language() or "nl").startswith("nl") and self.title_nl:
-            return self.title_nl
-        return self.title
+        return localized(nl=self.title_nl, en=self.title)
 
     @property
     def lesson_lines(self) -> list[str]:

@@ -12,11 +12,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from helix.actors.models import Organisation
-from helix.core.models import Record, Term
+from helix.core.models import Record, Term, localized
 
 from .choices import LinkRelation, ProgressStatus, RoleBasis
 
@@ -24,10 +23,6 @@ from .choices import LinkRelation, ProgressStatus, RoleBasis
 def track(**kwargs: Any) -> Any:
     """pghistory tracking of inserts, updates and deletions (fresh tracker objects per model)."""
     return pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), **kwargs)
-
-
-def _english() -> bool:
-    return (get_language() or "nl").startswith("en")
 
 
 class Bilingual(models.Model):
@@ -48,7 +43,7 @@ class Bilingual(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if _english() else self.name_nl
+        return localized(nl=self.name_nl, en=self.name_en)
 
 
 @track()
@@ -154,7 +149,7 @@ class Recommendation(Record):
 
     @property
     def title(self) -> str:
-        return (self.title_en or self.title_nl) if _english() else self.title_nl
+        return localized(nl=self.title_nl, en=self.title_en)
 
     def get_absolute_url(self) -> str:
         return reverse("strategy:recommendation-detail", kwargs={"slug": self.slug})

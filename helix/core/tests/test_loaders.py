@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import belgica
@@ -12,7 +11,6 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 from pghistory.models import Event
 
 from helix.actors.choices import IdentifierScheme, MunicipalitySize, OrganisationKind
@@ -23,29 +21,12 @@ from helix.core.loaders.seed import STUDY_CITATION, STUDY_DATE, read_records, re
 from helix.core.loaders.study import derive_amounts, interpret_open_until
 from helix.core.models import Figure, Scheme, Term
 from helix.instruments.models import Instrument
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _run(command: str) -> str:
-    out = io.StringIO()
-    call_command(command, stdout=out)
-    return out.getvalue()
+from tests.study_data import run_command
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, str]]:
-    """Both commands run once in an outer transaction that is rolled back after the module."""
-    with django_db_blocker.unblock():
-        try:
-            with transaction.atomic():
-                output = {"load_reference": _run("load_reference"), "load_study": _run("load_study")}
-                yield output
-                raise _Rollback
-        except _Rollback:
-            pass
+def loaded(study_data: dict[str, str]) -> dict[str, str]:
+    return study_data
 
 
 def event_count() -> int:
@@ -178,7 +159,7 @@ def test_second_run_changes_nothing_and_records_no_history(loaded: Any, db: Any)
     before_events, before_counts = event_count(), counts()
     versions = list(Organisation.objects.order_by("pk").values_list("pk", "version", "updated_at"))
     assert before_events > 0
-    out = _run("load_reference") + _run("load_study")
+    out = run_command("load_reference") + run_command("load_study")
     assert event_count() == before_events
     assert counts() == before_counts
     assert list(Organisation.objects.order_by("pk").values_list("pk", "version", "updated_at")) == versions
@@ -191,7 +172,7 @@ def test_a_curator_edit_survives_a_rerun(loaded: Any, db: Any) -> None:
         gent.municipality_size = MunicipalitySize.MEDIUM
         gent.name_nl = "Stad Gent"
         gent.save()
-    out = _run("load_reference") + _run("load_study")
+    out = run_command("load_reference") + run_command("load_study")
     gent.refresh_from_db()
     assert gent.municipality_size == MunicipalitySize.MEDIUM and gent.name_nl == "Stad Gent"
     assert "curator edits kept" in out
@@ -208,7 +189,7 @@ def test_set_size_classes_derives_from_a_population_a_curator_entered(loaded: An
     with history_context(channel=Channel.WEB):
         aartselaar.population = SMALL_BELOW - 1
         aartselaar.save()
-    _run("set_size_classes")
+    run_command("set_size_classes")
     aartselaar.refresh_from_db()
     assert aartselaar.municipality_size == MunicipalitySize.SMALL
     assert aartselaar.population == SMALL_BELOW - 1

@@ -2,44 +2,23 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
-from django.db import transaction
 from pghistory.models import Event
 
 from helix.core.history import Channel, history_context
 from helix.core.loaders.seed import STUDY_CITATION, STUDY_DATE
 from helix.projects.choices import LinkKind
 from helix.projects.models import Project, ProjectFunding, ProjectLink, ProjectPartner
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _run(command: str) -> str:
-    out = io.StringIO()
-    call_command(command, stdout=out)
-    return out.getvalue()
+from tests.study_data import run_command
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    """Both loaders once, in an outer transaction rolled back after the module."""
-    with django_db_blocker.unblock():
-        try:
-            with transaction.atomic():
-                _run("load_reference")
-                yield _run("load_study")
-                raise _Rollback
-        except _Rollback:
-            pass
+def loaded(study_data: dict[str, str]) -> str:
+    return study_data["load_study"]
 
 
 def event_count() -> int:
@@ -90,7 +69,7 @@ def test_funding_and_links_resolve(loaded: str, db: Any) -> None:
 def test_second_run_changes_nothing_and_records_no_history(loaded: str, db: Any) -> None:
     before_events, before_counts = event_count(), counts()
     versions = list(Project.objects.order_by("pk").values_list("pk", "version", "updated_at"))
-    out = _run("load_study")
+    out = run_command("load_study")
     assert event_count() == before_events
     assert counts() == before_counts
     assert list(Project.objects.order_by("pk").values_list("pk", "version", "updated_at")) == versions
@@ -102,7 +81,7 @@ def test_a_curator_edit_of_a_project_survives_a_rerun(loaded: str, db: Any) -> N
     with history_context(channel=Channel.WEB):
         zone.lessons = "A curated lesson."
         zone.save()
-    out = _run("load_study")
+    out = run_command("load_study")
     zone.refresh_from_db()
     assert zone.lessons == "A curated lesson."
     assert "Project.lessons" in out

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
-from django.db import transaction
 
 from helix.actors.choices import OrganisationKind
 from helix.core.history import Channel, history_context
@@ -27,30 +23,14 @@ from helix.strategy.models import (
 )
 from helix.strategy.roadmap import roadmap, roadmap_item
 from helix.strategy.services import add_action, assign_owner, record_progress
+from tests.study_data import run_command
 
 STRATEGY_MODELS = [Cluster, GovernmentRole, OrganisationalOption, Recommendation, RecommendationLink, RoleOption]
 
 
-class _Rollback(Exception):
-    pass
-
-
-def _run(command: str) -> str:
-    out = io.StringIO()
-    call_command(command, stdout=out)
-    return out.getvalue()
-
-
 @pytest.fixture(scope="module")
-def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    with django_db_blocker.unblock():
-        try:
-            with transaction.atomic():
-                _run("load_reference")
-                yield _run("load_study")
-                raise _Rollback
-        except _Rollback:
-            pass
+def loaded(study_data: dict[str, str]) -> str:
+    return study_data["load_study"]
 
 
 def rec(number: int) -> Recommendation:
@@ -128,7 +108,7 @@ def test_second_run_changes_nothing_and_records_no_history(loaded: Any, db: Any)
     before_events = event_counts()
     before = {m.__name__: m.objects.count() for m in STRATEGY_MODELS}
     versions = list(Recommendation.objects.order_by("pk").values_list("pk", "version", "updated_at"))
-    out = _run("load_study")
+    out = run_command("load_study")
     assert event_counts() == before_events
     assert {m.__name__: m.objects.count() for m in STRATEGY_MODELS} == before
     assert list(Recommendation.objects.order_by("pk").values_list("pk", "version", "updated_at")) == versions
@@ -141,7 +121,7 @@ def test_a_curator_edit_of_a_recommendation_survives_a_rerun(loaded: Any, db: An
     with history_context(channel=Channel.WEB):
         one.goal = "Curated goal"
         one.save()
-    _run("load_study")
+    run_command("load_study")
     one.refresh_from_db()
     assert one.goal == "Curated goal"
 
