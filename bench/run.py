@@ -32,7 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 
-GENERATOR_VERSION = "3"  # bump when helix.core.synthetic changes the data it makes
+import matching as matching_bench  # noqa: E402 (bench/matching.py, beside this file)
+
+GENERATOR_VERSION = "4"  # bump when helix.core.synthetic changes the data it makes
 SEED = 20201
 TARGETS = {
     "search_p95_ms": 100.0,
@@ -153,13 +155,20 @@ def bench_meta() -> dict[str, str]:
         return dict(cur.fetchall())
 
 
-def prepare_data(url: str, name: str, orgs: int, instruments: int) -> dict[str, Any]:
+def prepare_data(url: str, name: str, orgs: int, instruments: int, solutions: int, challenges: int) -> dict[str, Any]:
     """Migrate, load reference data and generate the synthetic data unless it is there already."""
     import django
     from django.core.management import call_command
     from django.db import connection, connections
 
-    want = {"generator": GENERATOR_VERSION, "seed": str(SEED), "orgs": str(orgs), "instruments": str(instruments)}
+    want = {
+        "generator": GENERATOR_VERSION,
+        "seed": str(SEED),
+        "orgs": str(orgs),
+        "instruments": str(instruments),
+        "solutions": str(solutions),
+        "challenges": str(challenges),
+    }
     if not database_exists(url, name):
         create_database(url, name)
     os.environ["DATABASE_URL"] = with_database(url, name)
@@ -172,9 +181,12 @@ def prepare_data(url: str, name: str, orgs: int, instruments: int) -> dict[str, 
         call_command("migrate", verbosity=0, interactive=False)
         call_command("load_reference", verbosity=0)
         from helix.core import synthetic
+        from helix.core.synthetic_market import generate_market
 
         result = synthetic.generate(organisations=orgs, instruments=instruments, seed=SEED)
-        print(f"  generated in {result.seconds:.1f} s")
+        started = time.perf_counter()
+        generate_market(solutions=solutions, challenges=challenges, seed=SEED)
+        print(f"  generated in {result.seconds + time.perf_counter() - started:.1f} s")
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE")
             bench_meta()
@@ -553,15 +565,21 @@ def table(results: dict[str, Any]) -> str:
             lines.append(f"{'page: ' + name:44} skipped: {st['skipped']}")
         elif isinstance(st, dict):
             row(f"page: {name}", st, "met" if st.get("target_met") else "NOT met")
+    for label, st, target in matching_bench.rows(results):
+        row(label, st, target)
     return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="search,import,pages", help="comma-separated: search, import, pages")
+    parser.add_argument(
+        "--only", default="search,import,pages,funding,matching", help="comma-separated: search, import, pages, funding, matching"
+    )
     parser.add_argument("--reps", type=int, default=60, help="repetitions per benchmark (>= 50 for the report)")
     parser.add_argument("--orgs", type=int, default=100_000)
     parser.add_argument("--instruments", type=int, default=10_000)
+    parser.add_argument("--solutions", type=int, default=100_000, help="synthetic marketplace solutions")
+    parser.add_argument("--challenges", type=int, default=500, help="synthetic open challenges (the matching queries)")
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--database", default="helix_bench", help="benchmark database name (default: helix_bench)")
     args = parser.parse_args()
@@ -569,7 +587,7 @@ def main() -> int:
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/helix")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helix.settings")
     started = time.perf_counter()
-    data = prepare_data(url, args.database, args.orgs, args.instruments)
+    data = prepare_data(url, args.database, args.orgs, args.instruments, args.solutions, args.challenges)
     only = {part.strip() for part in args.only.split(",")}
     results: dict[str, Any] = {
         "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -586,6 +604,12 @@ def main() -> int:
     if "import" in only:
         print("import ...")
         results["import"] = bench_import(url, args.database, args.import_rows)
+    if "funding" in only:
+        print("funding ...")
+        results["funding"] = matching_bench.bench_funding(args.reps, SEED)
+    if "matching" in only:
+        print("matching ...")
+        results["matching"] = matching_bench.bench_matching(args.reps, SEED)
     results["seconds"] = round(time.perf_counter() - started, 1)
 
     RESULTS.mkdir(parents=True, exist_ok=True)

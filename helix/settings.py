@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "helix.instruments",
     "helix.projects",
     "helix.strategy",
+    "helix.market",
+    "helix.matching",
+    "helix.follow",
     "helix.api",
 ]
 
@@ -175,6 +178,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MunicipalitySizeEnum": "helix.actors.choices.MunicipalitySize",
         "ProjectLinkKindEnum": "helix.projects.choices.LinkKind",
+        "ResponseOutcomeEnum": "helix.market.choices.ResponseOutcome",
+        "FundingCriterionEnum": "helix.matching.engine.types.FundingCriterion",
+        "FundingOutcomeEnum": "helix.matching.engine.types.Outcome",
+        "FundingVerdictEnum": "helix.matching.engine.types.Verdict",
     },
 }
 
@@ -191,3 +198,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HELIX_LOG_LEVEL", "WARNING")},
 }
+
+# Following (helix.follow, docs/follow.md): overviews, saved searches, feeds and e-mail digests.
+HELIX_BASE_URL = os.environ.get("HELIX_BASE_URL", "http://127.0.0.1:8000")  # absolute links in e-mails
+HELIX_OVERVIEW_CLOSING_DAYS = int(os.environ.get("HELIX_OVERVIEW_CLOSING_DAYS", "60"))
+HELIX_OVERVIEW_PERIOD = os.environ.get("HELIX_OVERVIEW_PERIOD", "monthly")
+HELIX_FEED_MAX_ENTRIES = int(os.environ.get("HELIX_FEED_MAX_ENTRIES", "50"))
+HELIX_FEED_TAG_AUTHORITY = os.environ.get("HELIX_FEED_TAG_AUTHORITY", "")
+EMAIL_BACKEND = os.environ.get("HELIX_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("HELIX_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("HELIX_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("HELIX_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("HELIX_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("HELIX_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("HELIX_EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("HELIX_DEFAULT_FROM_EMAIL", "Helix <helix@localhost>")

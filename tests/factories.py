@@ -5,6 +5,7 @@ from __future__ import annotations
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from helix.actors.choices import HelixRole, OrganisationKind
 from helix.actors.models import ContactPerson, Membership, Organisation, OrganisationEditor
@@ -111,3 +112,52 @@ def make_curator(username: str = "curator"):
     user = UserFactory(username=username)
     user.groups.add(Group.objects.get_or_create(name=CURATOR_GROUP)[0])
     return user
+
+
+# --- Marketplace (helix.market) ----------------------------------------------------------------
+
+
+class ChallengeFactory(factory.django.DjangoModelFactory):
+    """A challenge; pass `owners=[lead, co_owner, ...]` (the first leads). Open unless told otherwise."""
+
+    class Meta:
+        model = "market.Challenge"
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"test-challenge-{n}")
+    title = factory.Sequence(lambda n: f"Test Challenge {n}")
+    description_en = "A problem the municipality wants solved."
+    status = "open"
+    published_at = factory.LazyFunction(timezone.now)
+    source = "test"
+
+    @factory.post_generation
+    def owners(obj, create, extracted, **kwargs):
+        from helix.market.models import ChallengeOwner
+
+        if not create:
+            return
+        owners = list(extracted) if extracted else [MunicipalityFactory()]
+        for index, organisation in enumerate(owners):
+            ChallengeOwner.objects.create(challenge=obj, organisation=organisation, role="lead" if index == 0 else "co_owner")
+
+
+class SolutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "market.Solution"
+
+    slug = factory.Sequence(lambda n: f"test-solution-{n}")
+    title = factory.Sequence(lambda n: f"Test Solution {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    description_en = "A product that solves problems."
+    source = "test"
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "market.Response"
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    solution = factory.SubFactory(SolutionFactory)
+    organisation = factory.LazyAttribute(lambda o: o.solution.organisation)
+    proposal = "We can help with this."

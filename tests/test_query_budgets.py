@@ -20,13 +20,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from helix.actors.models import Province, Region
+from helix.actors.models import Organisation, Province, Region
 from tests.factories import (
+    ChallengeFactory,
     InstrumentFactory,
     MembershipFactory,
     MunicipalityFactory,
     OrganisationFactory,
     SchemeFactory,
+    SolutionFactory,
     TermFactory,
 )
 
@@ -46,6 +48,16 @@ PAGES: dict[str, tuple[str, str | None, str]] = {
     "organisation-detail": ("actors:organisation-detail", "budget-org-0", ""),
     "municipality-detail": ("actors:municipality-detail", "budget-city-0", ""),
     "instrument-detail": ("instruments:instrument-detail", "budget-ins-1", ""),
+    "challenge-list-10": ("market:challenge-list", None, "size=10"),
+    "challenge-list-50": ("market:challenge-list", None, "size=50"),
+    "solution-list-10": ("market:solution-list", None, "size=10"),
+    "solution-list-50": ("market:solution-list", None, "size=50"),
+    "challenge-detail": ("market:challenge-detail", "budget-chl-1", ""),
+    "solution-detail": ("market:solution-detail", "budget-sol-1", ""),
+    # The matches of a challenge: solutions, organisations, peers, carriers and funding in one page.
+    "challenge-matches": ("matching:challenge-matches", "budget-chl-1", ""),
+    "organisation-matches": ("matching:organisation-matches", "budget-org-1", ""),
+    "funding-finder": ("matching:funding-finder", None, "organisation=budget-org-1&domains=budget-domain-0&phase="),
 }
 
 
@@ -70,6 +82,15 @@ def populated(db):
         ins.domains.set(domains[: 1 + i % 3])
         parent = parent or ins
     MembershipFactory(slug="budget-m-city", subject=orgs[0], object=network, predicate="partner_of")
+    cities = list(Organisation.objects.filter(slug__startswith="budget-city-").order_by("slug"))
+    for i in range(ROWS):
+        solution = SolutionFactory(slug=f"budget-sol-{i}", title=f"Budget Solution {i:02d}", organisation=orgs[i % 7])
+        solution.domains.set(domains[: 1 + i % 3])
+        solution.references.set(cities[: i % 3])
+        challenge = ChallengeFactory(
+            slug=f"budget-chl-{i}", title=f"Budget Challenge {i:02d}", owners=[cities[i % 9], cities[(i + 1) % 9]]
+        )
+        challenge.domains.set(domains[: 1 + i % 3])
     return orgs
 
 
@@ -112,7 +133,7 @@ def test_page_stays_within_its_query_budget(key, populated, client):
     assert count <= budget, f"{url} made {count} SQL queries; its budget is {budget} (tests/query_budgets.json)."
 
 
-@pytest.mark.parametrize("page", ["organisation-list", "municipality-list", "instrument-list"])
+@pytest.mark.parametrize("page", ["organisation-list", "municipality-list", "instrument-list", "challenge-list", "solution-list"])
 def test_list_query_count_does_not_grow_with_page_size(page, populated, client):
     small, large = url_for(f"{page}-10"), url_for(f"{page}-50")
     assert count_queries(client, small) == count_queries(client, large)

@@ -26,6 +26,7 @@ def _registry() -> dict[str, tuple[type[models.Model], str, list[type[models.Mod
     """model name -> (model, detail url name, related public models, related personal-data models)."""
     from helix.actors.models import ContactPerson, ExternalIdentifier, Membership, Organisation, OrganisationEditor
     from helix.instruments.models import Instrument
+    from helix.market.models import Challenge, ChallengeOwner, Solution
     from helix.projects.models import Project, ProjectFunding, ProjectLink, ProjectPartner
 
     return {
@@ -37,6 +38,8 @@ def _registry() -> dict[str, tuple[type[models.Model], str, list[type[models.Mod
         ),
         "instrument": (Instrument, "instruments:instrument-detail", [], []),
         "project": (Project, "projects:project-detail", [ProjectPartner, ProjectFunding, ProjectLink], []),
+        "challenge": (Challenge, "market:challenge-detail", [ChallengeOwner], []),
+        "solution": (Solution, "market:solution-detail", [], []),
     }
 
 
@@ -46,6 +49,8 @@ def _record(request: HttpRequest, model_name: str, slug: str) -> tuple[Any, str,
         raise Http404
     model, detail, public_related, personal_related = entry
     queryset = model._default_manager.all()
+    if hasattr(queryset, "visible_to"):  # drafts (challenges) exist only for their owners and curators
+        queryset = queryset.visible_to(request.user)
     if not is_curator(request.user):
         queryset = queryset.filter(archived_at__isnull=True)
     return get_object_or_404(queryset, slug=slug), detail, public_related, personal_related

@@ -217,10 +217,12 @@ def purge(*, with_history: bool = False) -> dict[str, int]:
     """Delete every synthetic record (slug `synthetic-…` and the synthetic source) and its
     history events, nothing else."""
     from helix.actors.models import Membership, Organisation
+    from helix.core.synthetic_market import purge_market
     from helix.instruments.models import Instrument
 
     label = {"slug__startswith": SYNTHETIC_PREFIX, "source": SYNTHETIC_SOURCE}
     with transaction.atomic(), _history(with_history):
+        purge_market()
         instruments = Instrument.objects.filter(**label)
         n_ins = instruments.count()
         instruments.delete()

@@ -69,6 +69,12 @@ class Instrument(Record):
         verbose_name=_("municipality size classes"),
     )
     territory = models.TextField(_("territorial restriction"), blank=True)
+    # The same restriction as area codes for the funding finder: REFNIS codes of municipalities,
+    # provinces and regions, lower-case ISO country codes, named areas such as "kempen"
+    # (helix.core.loaders.vocabularies.NAMED_AREAS). Empty: no territorial restriction.
+    territory_areas = ArrayField(
+        models.CharField(max_length=40), default=list, blank=True, verbose_name=_("territory (area codes)")
+    )
     restricted_to = models.ManyToManyField(
         Organisation, blank=True, related_name="instruments_restricted_to", verbose_name=_("only for")
     )

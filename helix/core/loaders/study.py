@@ -6,7 +6,7 @@ import datetime
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from helix.actors.choices import HelixRole, IdentifierScheme, OrganisationKind, Predicate
 from helix.actors.models import ExternalIdentifier, Membership, Organisation, Province, Region
@@ -15,11 +15,29 @@ from helix.instruments.choices import InstrumentKind, Link, PolicyLevel
 from helix.instruments.models import Instrument
 
 from .base import Loader, fold, merge_list, merge_source_line
+from .profiles import apply_organisation_profiles
 from .reference import region_refnis
 from .seed import STUDY_CITATION, STUDY_DATE, read_records, read_yaml, study_source
-from .vocabularies import EU_FUNDING_CATEGORIES
+from .vocabularies import (
+    COUNTRY_AREAS,
+    DOMAINS_COVERED,
+    EU_FUNDING_CATEGORIES,
+    INSTRUMENT_AREAS,
+    NAMED_AREAS,
+    POLICY_LEVEL_AREAS,
+    TARGET_GROUPS,
+    UNINTERPRETED_TARGET_GROUPS,
+)
 
-REQUIRED_SCHEMES = ("nace", "instrument-types", "phases", "eu-funding-categories", "inclusion-reasons")
+REQUIRED_SCHEMES = (
+    "nace",
+    "instrument-types",
+    "phases",
+    "eu-funding-categories",
+    "inclusion-reasons",
+    "applicant-types",
+    "domains",
+)
 
 # Seed country codes that are not ISO 3166-1 alpha-2.
 COUNTRY_FIXES = {"UK": "GB"}
@@ -77,7 +95,10 @@ class StudyLoader:
         self.types = _terms("instrument-types")
         self.phases = _terms("phases")
         self.eu = _terms("eu-funding-categories")
+        self.applicant_types = _terms("applicant-types")
+        self.domains = _terms("domains")
         self.provinces = {p.short_name.casefold(): p for p in Province.objects.select_related("region")}
+        self._area_names: dict[str, str] | None = None
         self.seed_ids = {
             i.value: i for i in ExternalIdentifier.objects.filter(scheme=IdentifierScheme.SEED).select_related("organisation")
         }
@@ -210,6 +231,8 @@ class StudyLoader:
                 self.loader.add_m2m(obj, "nace_sections", [self.nace[str(record["nace_section"]).upper()]])
             self.loader.add_m2m(obj, "inclusion_reasons", self._reasons(record))
             self.orgs[seed_id] = obj
+        # Value-chain roles and domains: Helix's reading of the study (data/interpretations/).
+        apply_organisation_profiles(self.loader, self.orgs, self.seed)
 
     # -- memberships -----------------------------------------------------------------------
 
@@ -241,8 +264,9 @@ class StudyLoader:
         by_slug: dict[str, Instrument] = {}
         for record in records:
             derived = derive_amounts(record.get("amounts") or [])
+            eligibility = interpret_eligibility(record)
             country = _text(record.get("country")).upper()
-            extra = instrument_extra_notes(record)
+            extra = [*instrument_extra_notes(record), *eligibility.note_lines(self.area_names())]
             if len(country) != 2:
                 extra = [*extra, f"Countries: {country}."] if country else extra
                 country = ""
@@ -269,6 +293,10 @@ class StudyLoader:
                     "country": COUNTRY_FIXES.get(country, country),
                     "link": Link(link) if link else "",
                     "target_groups": [str(t) for t in record.get("target_groups") or []],
+                    # Eligibility as interpreted by Helix (helix.core.loaders.vocabularies).
+                    "territory": eligibility.territory_text(self.area_names()),
+                    "territory_areas": list(eligibility.areas),
+                    "municipality_sizes": list(eligibility.municipality_sizes),
                     "amounts": record.get("amounts") or [],
                     "open_until_text": _text(record.get("open_until")),
                     "description_en": _text(record.get("summary")),
@@ -289,6 +317,23 @@ class StudyLoader:
             self.loader.add_m2m(obj, "co_offered_by", co)
             if record.get("phase"):
                 self.loader.add_m2m(obj, "phases", [self.phases[record["phase"]]])
+            self.loader.add_m2m(obj, "applicant_types", [self.applicant_types[c] for c in eligibility.applicant_types])
+            self.loader.add_m2m(obj, "domains", [self.domains[c] for c in eligibility.domains])
+            self.loader.add_m2m(obj, "restricted_to", [self.orgs[o] for o in eligibility.organisations])
+
+    def area_names(self) -> dict[str, str]:
+        """Area code -> name, for the readable territory of the instruments (loaded once)."""
+        if self._area_names is None:
+            names = {r.refnis: r.name_nl for r in Region.objects.all()}
+            names |= {p.refnis: p.short_name for p in Province.objects.all()}
+            codes = {code for reading in TARGET_GROUPS.values() for code in reading.areas if code.isdigit()}
+            names |= dict(
+                Organisation.objects.filter(refnis__in=codes - set(names)).values_list("refnis", "name")  # type: ignore[arg-type]
+            )
+            names |= {area.code: area.label_nl for area in NAMED_AREAS.values()}
+            names |= {code: label_nl for code, (label_nl, _label_en) in COUNTRY_AREAS.items()}
+            self._area_names = names
+        return self._area_names
 
     # -- figures ---------------------------------------------------------------------------
 
@@ -393,6 +438,95 @@ def interpret_open_until(text: str) -> datetime.date | None:
     if match := _YEAR.match(text):
         return datetime.date(int(match.group(1)), 12, 31)
     return None
+
+
+class Eligibility(NamedTuple):
+    """Structured eligibility of one study instrument, as interpreted by Helix."""
+
+    applicant_types: tuple[str, ...]
+    areas: tuple[str, ...]
+    organisations: tuple[str, ...]  # seed ids
+    municipality_sizes: tuple[str, ...]
+    domains: tuple[str, ...]
+    territory_basis: str  # why the areas, when no target group names them
+    uninterpreted: tuple[str, ...]  # target groups left without a reading
+
+    def territory_text(self, names: dict[str, str]) -> str:
+        if not self.areas:
+            return ""
+        places = ", ".join(names.get(code, code.upper()) for code in self.areas)
+        return f"{places} ({self.territory_basis})" if self.territory_basis else places
+
+    def note_lines(self, names: dict[str, str]) -> list[str]:
+        parts = []
+        if self.applicant_types:
+            parts.append("applicant types " + ", ".join(self.applicant_types))
+        if self.municipality_sizes:
+            parts.append("municipality size " + ", ".join(self.municipality_sizes))
+        if self.areas:
+            parts.append("territory " + self.territory_text(names))
+        if self.organisations:
+            parts.append("only for " + ", ".join(self.organisations))
+        if self.domains:
+            parts.append("domains " + ", ".join(self.domains))
+        lines = []
+        if parts:
+            lines.append("Eligibility interpreted by Helix (docs/data-model.md): " + "; ".join(parts) + ".")
+        for group in self.uninterpreted:
+            reason = UNINTERPRETED_TARGET_GROUPS.get(group, "not in Helix's table of target groups")
+            lines.append(f"Target group '{group}' not interpreted: {reason}.")
+        return lines
+
+
+_READINGS = {fold(k): v for k, v in TARGET_GROUPS.items()}
+
+
+def _unique(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def interpret_eligibility(record: dict[str, Any]) -> Eligibility:
+    """Applicant types, areas, organisations, size classes and domains of one seed instrument.
+
+    Target groups are read with `vocabularies.TARGET_GROUPS` (union over the instrument's target
+    groups). The territory is, in this order: the areas the target groups name; an explicit
+    exception (`INSTRUMENT_AREAS`); a foreign country (`country`); Flanders for an instrument of
+    the Flemish government (`POLICY_LEVEL_AREAS`); else none.
+    """
+    types: list[str] = []
+    areas: list[str] = []
+    organisations: list[str] = []
+    sizes: list[str] = []
+    uninterpreted: list[str] = []
+    for group in record.get("target_groups") or []:
+        reading = _READINGS.get(fold(str(group)))
+        if reading is None:
+            uninterpreted.append(str(group))
+            continue
+        types += reading.applicant_types
+        areas += reading.areas
+        organisations += reading.organisations
+        sizes += reading.municipality_sizes
+    basis = ""
+    slug = record["id"]
+    countries = [c.strip().lower() for c in _text(record.get("country")).split(",") if c.strip()]
+    countries = [COUNTRY_FIXES.get(c.upper(), c.upper()).lower() for c in countries]
+    if not areas and slug in INSTRUMENT_AREAS:
+        areas, basis = list(INSTRUMENT_AREAS[slug][0]), INSTRUMENT_AREAS[slug][1]
+    elif not areas and countries and countries != ["be"]:
+        areas, basis = countries, "a scheme of another country"
+    elif not areas and record.get("policy_level") in POLICY_LEVEL_AREAS:
+        areas, basis = list(POLICY_LEVEL_AREAS[record["policy_level"]]), "an instrument of the Flemish government"
+    domains = [code for text in record.get("domains_covered") or [] for code in DOMAINS_COVERED.get(str(text), ())]
+    return Eligibility(
+        applicant_types=_unique(types),
+        areas=_unique(areas),
+        organisations=_unique(organisations),
+        municipality_sizes=_unique(sizes),
+        domains=_unique(domains),
+        territory_basis=basis,
+        uninterpreted=tuple(uninterpreted),
+    )
 
 
 def instrument_extra_notes(record: dict[str, Any]) -> list[str]:

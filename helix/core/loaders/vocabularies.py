@@ -198,3 +198,248 @@ EU_FUNDING_CATEGORIES: dict[str, TermSpec] = {
         "alternative-financing", "Alternatieve financieringsregelingen", "Alternative financing schemes"
     ),
 }
+
+
+# --------------------------------------------------------------------------------------------
+# Instrument eligibility as Helix reads it from the study (the funding finder, issue 3).
+#
+# The study states who an instrument is for only as free text (`target_groups` in
+# data/seed/instruments.yaml). `load_study` turns that text into structured eligibility with
+# the tables below: applicant types (scheme "applicant-types"), territorial areas and, where
+# the text names them, the only organisations that may apply. Every reading is an
+# interpretation by Helix, documented here and in docs/data-model.md ("Eligibility as
+# interpreted by Helix"); the instrument's notes say so too. A target group that is not in the
+# table gives no structured eligibility: the funding finder then answers "unknown" for it.
+#
+# Area codes (the same codes the funding finder gives applicants, helix/matching/adapters.py):
+# - a municipality, province or region: its Statbel REFNIS code ("44021" Gent, "70000"
+#   Limburg, "02000" the Flemish Region);
+# - a country: its ISO 3166-1 alpha-2 code in lower case ("be", "nl");
+# - a named area that is no administrative unit: a code of NAMED_AREAS ("kempen").
+# --------------------------------------------------------------------------------------------
+
+BELGIUM = "be"
+FLEMISH_REGION = "02000"
+BRUSSELS_REGION = "04000"
+PROVINCE_LIMBURG = "70000"
+PROVINCE_WEST_FLANDERS = "30000"
+REFNIS_ANTWERPEN = "11002"
+REFNIS_GENT = "44021"
+
+
+class NamedArea(NamedTuple):
+    """An area that is no administrative unit, with its member municipalities (REFNIS, name)."""
+
+    code: str
+    label_nl: str
+    label_en: str
+    members: tuple[tuple[str, str], ...]
+    source: str
+
+
+# The Kempen (Campine) as used by the ERDF "integrated territorial investment" (GTI) Kempen.
+# The study names the area ("actors in the Kempen region") but not its municipalities; Helix
+# takes the definition of the Kempen's own regional bodies: "Het Streekplatform Kempen werkt
+# voor 29 Kempense gemeenten: het arrondissement Turnhout en Heist-op-den-Berg en Nijlen."
+# (the arrondissement Turnhout, REFNIS 13xxx, plus Heist-op-den-Berg and Nijlen).
+KEMPEN = NamedArea(
+    code="kempen",
+    label_nl="Kempen",
+    label_en="Kempen (Campine)",
+    members=(
+        ("12014", "Heist-op-den-Berg"),
+        ("12026", "Nijlen"),
+        ("13001", "Arendonk"),
+        ("13002", "Baarle-Hertog"),
+        ("13003", "Balen"),
+        ("13004", "Beerse"),
+        ("13006", "Dessel"),
+        ("13008", "Geel"),
+        ("13010", "Grobbendonk"),
+        ("13011", "Herentals"),
+        ("13012", "Herenthout"),
+        ("13013", "Herselt"),
+        ("13014", "Hoogstraten"),
+        ("13016", "Hulshout"),
+        ("13017", "Kasterlee"),
+        ("13019", "Lille"),
+        ("13021", "Meerhout"),
+        ("13023", "Merksplas"),
+        ("13025", "Mol"),
+        ("13029", "Olen"),
+        ("13031", "Oud-Turnhout"),
+        ("13035", "Ravels"),
+        ("13036", "Retie"),
+        ("13037", "Rijkevorsel"),
+        ("13040", "Turnhout"),
+        ("13044", "Vorselaar"),
+        ("13046", "Vosselaar"),
+        ("13049", "Westerlo"),
+        ("13053", "Laakdal"),
+    ),
+    source=(
+        "Streekplatform Kempen: 'Het Streekplatform Kempen werkt voor 29 Kempense gemeenten: het "
+        "arrondissement Turnhout en Heist-op-den-Berg en Nijlen.' The study names the Kempen GTI "
+        "(data/seed/instruments.yaml: gti-kempen, 'actors in the Kempen region') without listing its municipalities."
+    ),
+)
+
+NAMED_AREAS: dict[str, NamedArea] = {KEMPEN.code: KEMPEN}
+
+
+# Country area codes the study's instruments use, with Dutch and English names.
+COUNTRY_AREAS: dict[str, tuple[str, str]] = {
+    "be": ("België", "Belgium"),
+    "nl": ("Nederland", "The Netherlands"),
+    "fr": ("Frankrijk", "France"),
+    "de": ("Duitsland", "Germany"),
+    "dk": ("Denemarken", "Denmark"),
+    "fi": ("Finland", "Finland"),
+    "us": ("Verenigde Staten", "United States"),
+    "in": ("India", "India"),
+    "ca": ("Canada", "Canada"),
+}
+
+
+def named_areas_of(refnis: str) -> list[str]:
+    """The codes of the named areas a municipality (by REFNIS code) belongs to."""
+    return [area.code for area in NAMED_AREAS.values() if any(code == refnis for code, _name in area.members)]
+
+
+# Groups of applicant types the readings below share.
+LOCAL_GOVERNMENT = ("municipality", "intercommunale", "other-local-government")
+PUBLIC_ACTORS = (*LOCAL_GOVERNMENT, "regional-government")
+COMPANIES = ("company",)  # an SME or start-up is a company too (the engine's TYPE_IMPLIES)
+ACTORS = (*PUBLIC_ACTORS, "company", "knowledge-institution", "non-profit")  # "actors": any organisation
+
+
+class TargetGroupReading(NamedTuple):
+    """How Helix reads one of the study's target groups.
+
+    applicant_types: codes of the "applicant-types" scheme that may apply;
+    areas: the area codes the applicants must lie in (empty: no territorial restriction);
+    organisations: seed ids (organisations.yaml) of the only organisations that may apply;
+    municipality_sizes: the only municipality size classes that may apply (empty: every size);
+    basis: why, when the reading goes beyond the words of the target group.
+    """
+
+    applicant_types: tuple[str, ...]
+    areas: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    municipality_sizes: tuple[str, ...] = ()
+    basis: str = ""
+
+
+# Target group (as in data/seed/instruments.yaml, compared case- and accent-insensitively) ->
+# reading. Every target group of the study is either here or in UNINTERPRETED_TARGET_GROUPS
+# (a test checks this).
+TARGET_GROUPS: dict[str, TargetGroupReading] = {
+    # Cities and municipalities.
+    "cities": TargetGroupReading(("municipality",)),
+    "cities and municipalities": TargetGroupReading(("municipality",)),
+    "municipalities and cities": TargetGroupReading(("municipality",)),
+    "European cities": TargetGroupReading(("municipality",)),
+    "city and municipal officials": TargetGroupReading(("municipality",), basis="officials apply through their municipality"),
+    "mayors and aldermen": TargetGroupReading(("municipality",), basis="mayors and aldermen act for their municipality"),
+    "urban authorities": TargetGroupReading(
+        ("municipality",),
+        municipality_sizes=("large",),
+        basis="Urban Innovative Actions accept urban authorities of at least 50 000 inhabitants (UIA terms of "
+        "reference); Helix's 'large' class is 50 000 or more, or a centrumstad",
+    ),
+    "municipalities and cities in the Kempen": TargetGroupReading(("municipality",), areas=(KEMPEN.code,)),
+    "Antwerp": TargetGroupReading(("municipality",), organisations=("antwerpen",)),
+    "Copenhagen": TargetGroupReading(("municipality",), organisations=("copenhagen",)),
+    "Helsinki": TargetGroupReading(("municipality",), organisations=("helsinki",)),
+    # Local and other governments.
+    "local governments": TargetGroupReading(LOCAL_GOVERNMENT),
+    "local governments (as matchmaking counterpart)": TargetGroupReading(LOCAL_GOVERNMENT),
+    "local administrations": TargetGroupReading(LOCAL_GOVERNMENT),
+    "member local governments": TargetGroupReading(
+        LOCAL_GOVERNMENT, basis="the members of an intercommunale are local governments"
+    ),
+    "local officials": TargetGroupReading(LOCAL_GOVERNMENT, basis="officials apply through their local government"),
+    "general and financial directors": TargetGroupReading(
+        LOCAL_GOVERNMENT, basis="the general and financial directors of local governments (VVSG's audience)"
+    ),
+    "Belgian local governments": TargetGroupReading(LOCAL_GOVERNMENT, areas=(BELGIUM,)),
+    "local and provincial governments in the Kempen": TargetGroupReading(LOCAL_GOVERNMENT, areas=(KEMPEN.code,)),
+    "intercommunales": TargetGroupReading(("intercommunale",)),
+    "OCMWs": TargetGroupReading(("other-local-government",)),
+    "police zones": TargetGroupReading(("other-local-government",)),
+    "hospitals": TargetGroupReading(
+        ("other-local-government", "non-profit"), basis="Flemish hospitals are public (OCMW) or non-profit"
+    ),
+    "government": TargetGroupReading(PUBLIC_ACTORS),
+    "governments posting contracts": TargetGroupReading(PUBLIC_ACTORS),
+    "all Flemish public actors": TargetGroupReading(PUBLIC_ACTORS, areas=(FLEMISH_REGION,)),
+    "Flemish public contracting authorities": TargetGroupReading(PUBLIC_ACTORS, areas=(FLEMISH_REGION,)),
+    "public actors, including Flemish local governments": TargetGroupReading(PUBLIC_ACTORS, areas=(FLEMISH_REGION,)),
+    "Flemish administrations": TargetGroupReading(("regional-government",), areas=(FLEMISH_REGION,)),
+    "Flemish authorities": TargetGroupReading(("regional-government",), areas=(FLEMISH_REGION,)),
+    "Flemish government entities with challenges": TargetGroupReading(("regional-government",), areas=(FLEMISH_REGION,)),
+    "De Watergroep": TargetGroupReading(("regional-government",), basis="a Flemish public water company"),
+    "VRT and De Lijn": TargetGroupReading(("regional-government",), basis="Flemish public companies"),
+    "public bodies such as the Port of Antwerp": TargetGroupReading(
+        ("regional-government", "other-local-government"),
+        basis="public bodies; the Port of Antwerp was an autonomous municipal company",
+    ),
+    # Companies.
+    "companies": TargetGroupReading(COMPANIES),
+    "smart-city companies": TargetGroupReading(COMPANIES),
+    "suppliers": TargetGroupReading(COMPANIES, basis="suppliers of smart-city solutions are companies"),
+    "supplying industry": TargetGroupReading(COMPANIES),
+    "SMEs": TargetGroupReading(("sme",)),
+    "SMEs in the Kempen": TargetGroupReading(("sme",), areas=(KEMPEN.code,)),
+    "start-ups": TargetGroupReading(("start-up",)),
+    "scale-ups": TargetGroupReading(("start-up",), basis="the applicant type 'start-up' covers scale-ups"),
+    "innovative start-ups": TargetGroupReading(("start-up",)),
+    "Flemish smart-city start-ups": TargetGroupReading(("start-up",), areas=(FLEMISH_REGION,)),
+    "private actors with legal personality in Flanders that respect EU state-aid rules": TargetGroupReading(
+        ("company", "non-profit"), areas=(FLEMISH_REGION,), basis="private legal persons are companies and non-profits"
+    ),
+    # Knowledge institutions, non-profits, citizens.
+    "knowledge institutions": TargetGroupReading(("knowledge-institution",)),
+    "non-profits in education": TargetGroupReading(("non-profit",)),
+    "non-profits in the social sector": TargetGroupReading(("non-profit",)),
+    "civil society": TargetGroupReading(("non-profit", "citizen")),
+    "citizens": TargetGroupReading(("citizen",)),
+    "existing citizen initiatives": TargetGroupReading(("citizen",)),
+    "neighbourhood citizen cooperatives": TargetGroupReading(("citizen",)),
+    # "Actors" of a place: any organisation there.
+    "Flemish stakeholders": TargetGroupReading(ACTORS, areas=(FLEMISH_REGION,)),
+    "actors from Gent": TargetGroupReading(ACTORS, areas=(REFNIS_GENT,)),
+    "actors from Antwerpen": TargetGroupReading(ACTORS, areas=(REFNIS_ANTWERPEN,)),
+    "actors in Limburg": TargetGroupReading(ACTORS, areas=(PROVINCE_LIMBURG,)),
+    "actors in West Flanders": TargetGroupReading(ACTORS, areas=(PROVINCE_WEST_FLANDERS,)),
+    "actors in the Kempen region": TargetGroupReading(ACTORS, areas=(KEMPEN.code,)),
+}
+
+# Target groups that name no applicant: left without structured eligibility, on purpose.
+UNINTERPRETED_TARGET_GROUPS: dict[str, str] = {
+    "rural areas of the EU": "names a kind of area, not who may apply",
+    "sustainable urban development projects": "names a kind of project, not who may apply",
+    "spearhead clusters": "names the clusters a project must belong to, not who may apply",
+}
+
+# Instruments whose territory follows from who offers them rather than from a target group.
+# Flemish-government instruments (policy level "flemish") are for applicants in Flanders unless
+# a target group names a smaller area; instruments of a foreign country are for that country
+# (the `country` field); these are the exceptions that need a word of explanation.
+POLICY_LEVEL_AREAS: dict[str, tuple[str, ...]] = {"flemish": (FLEMISH_REGION,)}
+INSTRUMENT_AREAS: dict[str, tuple[tuple[str, ...], str]] = {
+    "brussels-neighbourhood-cooperative-budget": (
+        (BRUSSELS_REGION,),
+        "a budget of the Brussels-Capital Region for its own neighbourhoods",
+    ),
+}
+
+# The study's `domains_covered` (Belfius-EIB programme) -> terms of the "domains" scheme.
+DOMAINS_COVERED: dict[str, tuple[str, ...]] = {
+    "energy": ("affordable-and-sustainable-energy",),
+    "mobility": ("smart-mobility",),
+    "urban development": ("sustainable-cities-and-communities",),
+    "water": ("water-use-clean-water-and-sanitation",),
+    "waste": ("waste-management",),
+    "e-government incl. open data": ("digital-transformation-and-use-of-data", "strong-public-services"),
+}
