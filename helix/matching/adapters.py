@@ -155,6 +155,13 @@ def municipality_areas(municipality: Organisation) -> frozenset[str]:
     return frozenset(areas)
 
 
+# Organisations the registry knows only by their registered seat: they may have establishments
+# (branches, campuses) in other areas, so a territorial rule they fail by seat is "unknown".
+SEATED_KINDS = frozenset(
+    {OrganisationKind.COMPANY, OrganisationKind.KNOWLEDGE_INSTITUTION, OrganisationKind.FOREIGN_ORGANISATION}
+)
+
+
 def _areas_of(org: Organisation) -> frozenset[str]:
     if org.kind == OrganisationKind.MUNICIPALITY:
         return municipality_areas(org)
@@ -177,6 +184,7 @@ def applicant_from_organisation(org: Organisation) -> Applicant:
         size_class=(org.municipality_size or None) if org.kind == OrganisationKind.MUNICIPALITY else None,
         areas=_areas_of(org),
         organisation_id=org.pk,
+        areas_complete=org.kind not in SEATED_KINDS,
     )
 
 

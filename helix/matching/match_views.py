@@ -19,6 +19,8 @@ from helix.core.views import get_visible_or_404
 from helix.market.models import Challenge, Solution
 
 from . import panels
+from .forms import row_suffix
+from .services import MAX_APPLICANTS
 
 
 def _render(request: HttpRequest, obj: Any, fragment: str, context: dict[str, Any]) -> HttpResponse:
@@ -29,11 +31,12 @@ def _render(request: HttpRequest, obj: Any, fragment: str, context: dict[str, An
 
 
 def funding_url(challenge: Challenge) -> str:
-    """A permalink to the funding finder, filled in from the challenge."""
+    """A permalink to the funding finder, filled in from the challenge: its owners as applicants
+    (a joint challenge: a consortium), its domains, phase, largest budget and title."""
     params: list[tuple[str, str]] = []
-    for link in challenge.owner_links:
-        params.append(("organisation", link.organisation.slug))
-    params += [("domains", t.code) for t in challenge.domains.all()]
+    for index, link in enumerate(challenge.owner_links[:MAX_APPLICANTS], start=1):
+        params.append((f"organisation{row_suffix(index)}", link.organisation.slug))
+    params += [("domain", t.code) for t in challenge.domains.all()]
     if challenge.phase_sought_id:
         params.append(("phase", challenge.phase_sought.code))  # type: ignore[union-attr]
     if challenge.budget_max is not None:

@@ -46,6 +46,9 @@ REASON_MESSAGES: dict[str, Promise] = {
     "territory.restricted_met": _("Reserved for named organisations, and yours is one of them."),
     "territory.restricted_unmet": _("Reserved for named organisations; yours is not one of them."),
     "territory.unknown": _("Only for applicants in {areas}; where you are is not known."),
+    "territory.establishment_unknown": _(
+        "Only for applicants in {areas}; your registered seat is elsewhere, so check whether an establishment there counts."
+    ),
     "territory.restricted_unknown": _("Reserved for named organisations; it is not known whether yours is one of them."),
     # consortium requirement
     "consortium.required_met": _("A consortium is required, and you apply as one."),

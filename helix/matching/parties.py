@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Model
@@ -166,16 +167,17 @@ def organisation_parties(ids: Iterable[int] | None = None, *, kinds: Iterable[st
     roles = terms.group(Organisation.value_chain_roles, scope)
     references = _organisation_references(scope)
     startups = _startup_ids({r[0] for r in rows})
-    offers = _solution_titles(scope)
+    offers = _offers(scope, terms)
+    none = _Offer()
     return [
         Party(
             id=pk,
             kind="organisation",
             title=name_nl or name,
-            text=_text(name, name_nl, d_nl, d_en, sector, " ".join(stated or ()), offers.get(pk)),
-            domains=frozenset(domains.get(pk, ())),
-            sdgs=frozenset(sdgs.get(pk, ())),
-            roles=frozenset(roles.get(pk, ())),
+            text=_text(name, name_nl, d_nl, d_en, sector, " ".join(stated or ()), *offers.get(pk, none).text),
+            domains=frozenset(domains.get(pk, set()) | offers.get(pk, none).domains),
+            sdgs=frozenset(sdgs.get(pk, set()) | offers.get(pk, none).sdgs),
+            roles=frozenset(roles.get(pk, set()) | offers.get(pk, none).roles),
             references=tuple(sorted(references.get(pk, ()))),
             areas=frozenset({province} if province else ()),
             organisation_id=pk,
@@ -185,15 +187,37 @@ def organisation_parties(ids: Iterable[int] | None = None, *, kinds: Iterable[st
     ]
 
 
-def _solution_titles(scope: list[int] | None) -> dict[int, str]:
-    """Organisation id -> the titles of its live solutions (what it offers, in its own words)."""
+@dataclass
+class _Offer:
+    text: list[str] = field(default_factory=list)
+    domains: set[str] = field(default_factory=set)
+    sdgs: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+
+
+def _offers(scope: list[int] | None, terms: _Terms) -> dict[int, _Offer]:
+    """Organisation id -> what its live solutions offer: an organisation offers what its
+    solutions offer, also when the registry has no roles or domains for it yet."""
     rows = Solution.objects.live()
     if scope is not None:
         rows = rows.filter(organisation_id__in=scope)
-    out: dict[int, list[str]] = defaultdict(list)
-    for org, title, title_nl in rows.values_list("organisation_id", "title", "title_nl").iterator(chunk_size=20000):
-        out[org].append(_text(title, title_nl))
-    return {org: " ".join(titles) for org, titles in out.items()}
+    owner: dict[int, int] = {}
+    out: dict[int, _Offer] = defaultdict(_Offer)
+    for pk, org, *texts in rows.values_list(
+        "pk", "organisation_id", "title", "title_nl", "description_nl", "description_en"
+    ).iterator(chunk_size=20000):
+        owner[pk] = org
+        out[org].text.append(_text(*texts))
+    ids = list(owner) if scope is not None else None
+    for field_, attr, broader in (
+        (Solution.domains, "domains", True),
+        (Solution.sdgs, "sdgs", False),
+        (Solution.value_chain_roles, "roles", False),
+    ):
+        for solution, codes in terms.group(field_, ids, with_broader=broader).items():
+            if solution in owner:
+                getattr(out[owner[solution]], attr).update(codes)
+    return out
 
 
 def _organisation_references(scope: list[int] | None) -> dict[int, list[str]]:

@@ -32,7 +32,7 @@ from .adapters import (
 from .engine.types import Applicant, FundingProfile, FundingResult
 from .messages import ReasonRenderer
 
-MAX_APPLICANTS = 8  # one lead and up to seven consortium partners
+MAX_APPLICANTS = 20  # one lead and up to 19 partners: the study names a consortium of all 13 centre cities
 MAX_LIMIT = 200
 MAX_TEXT = 2000
 MAX_BUDGET = 10**12  # one trillion euros: anything above is a typing error

@@ -157,7 +157,8 @@ class _Profile:
     municipal_sizes: frozenset[str]  # known sizes of municipal applicants
     municipal_size_unknown: bool
     areas: frozenset[str]
-    areas_unknown: bool  # an applicant without any area
+    areas_unknown: bool  # an applicant without any area, or with only its seat known
+    areas_partial: bool  # an applicant with only its registered seat known
     organisations: frozenset[int]
     organisation_unknown: bool  # an applicant without an organisation id
     domains: frozenset[str]
@@ -185,7 +186,8 @@ class _Profile:
             municipal_sizes=frozenset(a.size_class for a in municipal if a.size_class),
             municipal_size_unknown=any(not a.size_class for a in municipal),
             areas=frozenset().union(*(a.areas for a in profile.applicants)),
-            areas_unknown=any(not a.areas for a in profile.applicants),
+            areas_unknown=any(not a.areas or not a.areas_complete for a in profile.applicants),
+            areas_partial=any(a.areas and not a.areas_complete for a in profile.applicants),
             organisations=frozenset(a.organisation_id for a in profile.applicants if a.organisation_id is not None),
             organisation_unknown=any(a.organisation_id is None for a in profile.applicants),
             domains=profile.domains,
@@ -248,7 +250,8 @@ def _territory(p: _Profile, inst: InstrumentProfile) -> Reason:
         if matched:
             checks.append((Outcome.MET, "territory.met", (("areas", _codes(matched)),)))
         elif p.areas_unknown:
-            checks.append((Outcome.UNKNOWN, "territory.unknown", (("areas", _codes(inst.areas)),)))
+            code = "territory.establishment_unknown" if p.areas_partial else "territory.unknown"
+            checks.append((Outcome.UNKNOWN, code, (("areas", _codes(inst.areas)),)))
         else:
             checks.append((Outcome.UNMET, "territory.unmet", (("areas", _codes(inst.areas)),)))
     if not checks:

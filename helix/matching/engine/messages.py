@@ -31,6 +31,9 @@ MESSAGES: dict[str, str] = {
     "territory.met": "Open in {areas}, where you are.",
     "territory.unmet": "Only for applicants in {areas}.",
     "territory.unknown": "Only for applicants in {areas}; where you are is not known.",
+    "territory.establishment_unknown": (
+        "Only for applicants in {areas}; your registered seat is elsewhere, so check whether an establishment there counts."
+    ),
     "territory.restricted_met": "Reserved for named organisations, and yours is one of them.",
     "territory.restricted_unmet": "Reserved for named organisations; yours is not one of them.",
     "territory.restricted_unknown": "Reserved for named organisations; it is not known whether yours is one of them.",

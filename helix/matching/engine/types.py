@@ -87,6 +87,10 @@ class Applicant:
     size_class: str | None = None
     areas: frozenset[str] = frozenset()
     organisation_id: int | None = None
+    # False when `areas` are only the registered seat and the applicant may have establishments
+    # elsewhere (companies, knowledge institutions): a territory it is not seated in is then
+    # UNKNOWN, not UNMET.
+    areas_complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,7 @@ class Weights:
     domains: float = 0.20
     sdgs: float = 0.05
     roles: float = 0.20
-    references: float = 0.10
+    references: float = 0.05
     maturity: float = 0.10
     proximity: float = 0.05
     startup_boost: float = 0.0

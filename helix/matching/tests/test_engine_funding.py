@@ -157,6 +157,19 @@ def test_territory_rules() -> None:
     assert outcome(profile(GHENT, START_UP), instrument(areas=frozenset({"10000"})), crit)[0] is Outcome.MET
 
 
+def test_a_company_seated_elsewhere_may_have_an_establishment_in_the_area() -> None:
+    flemish_only = instrument(areas=frozenset({"02000"}), applicant_types=frozenset({"company"}))
+    seated = Applicant(applicant_types=frozenset({"company"}), areas=frozenset({"04000", "be"}), areas_complete=False)
+    (result,) = evaluate_funding(profile(seated), [flemish_only])
+    territory = next(r for r in result.reasons if r.criterion == FundingCriterion.TERRITORY)
+    assert (territory.outcome, territory.code) == (Outcome.UNKNOWN, "territory.establishment_unknown")
+    assert result.verdict == Verdict.POSSIBLY_ELIGIBLE
+    # A municipality is where it is: outside the area it is ruled out.
+    town = Applicant(applicant_types=frozenset({"company"}), areas=frozenset({"04000", "be"}))
+    (result,) = evaluate_funding(profile(town), [flemish_only])
+    assert result.verdict == Verdict.NOT_ELIGIBLE
+
+
 def test_named_beneficiaries() -> None:
     crit = FundingCriterion.TERRITORY
     for_ghent = instrument(restricted_to=frozenset({7}))
@@ -363,6 +376,7 @@ def applicants(draw: st.DrawFn) -> Applicant:
         size_class=draw(st.none() | SIZES),
         areas=frozenset(draw(st.sets(AREAS, max_size=2))),
         organisation_id=draw(st.none() | st.integers(1, 4)),
+        areas_complete=draw(st.booleans()),
     )
 
 
@@ -464,6 +478,7 @@ def test_every_message_code_is_reachable() -> None:
         profile(replace(GHENT, size_class=None, areas=frozenset(), organisation_id=None), phase=None, domains=frozenset()),
         profile(SME, budget=None, phase="research", text="water"),
         profile(replace(GHENT, size_class="small"), budget=None),
+        profile(replace(SME, areas=frozenset({"20001"}), areas_complete=False)),
     ]
     for p in sample_profiles:
         for result in evaluate_funding(p, sample_instruments):

@@ -122,10 +122,15 @@ def test_draft_challenges_are_never_offered_to_a_solution(world: dict[str, Any])
     assert world["draft"] not in [r.object for r in market.solution_matches(world["fitting"], user=editor)]
 
 
-def test_complementary_partner_beats_a_competitor(world: dict[str, Any]) -> None:
-    ranked = [r.object for r in market.organisation_partners(world["sensor_maker"])]
+def test_partners_score_on_complementary_roles_not_on_the_same_role(world: dict[str, Any]) -> None:
+    ranked = {r.object: r for r in market.organisation_partners(world["sensor_maker"])}
     assert world["sensor_maker"] not in ranked
-    assert ranked.index(world["dashboard_builder"]) < ranked.index(world["other_sensor_maker"])
+
+    def roles(org: Any) -> float:
+        return next(c.value for c in ranked[org].explanation if str(c.criterion) == "roles")
+
+    assert roles(world["dashboard_builder"]) == 1.0  # dashboards and a platform: roles the sensor maker lacks
+    assert roles(world["other_sensor_maker"]) == 0.0  # the same role: a competitor gets nothing for roles
 
 
 def test_peers_share_challenges_and_name_who_could_carry_a_joint_one(world: dict[str, Any]) -> None:
@@ -224,3 +229,18 @@ def test_history_pages_of_challenges_hide_drafts(world: dict[str, Any], client: 
     client.force_login(make_editor("editor-leuven", world["leuven"]))
     assert client.get(draft).status_code == 200
     assert client.get(reverse("history:record", kwargs={"model": "solution", "slug": "traffic-sensors"})).status_code == 200
+
+
+def test_the_funding_link_of_a_joint_challenge_asks_for_the_consortium(world: dict[str, Any], client: Any) -> None:
+    from helix.market.models import ChallengeOwner
+    from helix.matching.match_views import funding_url
+
+    ChallengeOwner.objects.create(challenge=world["challenge"], organisation=world["aalst"], role="co_owner")
+    challenge = type(world["challenge"]).objects.prefetch_related("ownerships__organisation").get(pk=world["challenge"].pk)
+    url = funding_url(challenge)
+    assert "organisation=gent" in url and "organisation_2=aalst" in url and "domain=smart-mobility" in url
+    with translation.override("en"):
+        page = client.get(url).content.decode()
+    # The finder reads both owners back as applicants (a consortium).
+    assert 'name="organisation" value="gent"' in page
+    assert 'name="organisation_2" value="aalst"' in page
