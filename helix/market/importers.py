@@ -56,10 +56,12 @@ from helix.core.importing.pipeline import (
     RowPlan,
     SheetPlan,
     Status,
+    _write_journal,
     detect_layout,
 )
 from helix.core.importing.readers import read
-from helix.core.importing.registry import Layout
+from helix.core.importing.registry import Layout, RevertTarget, register_revert_target
+from helix.core.importing.revert import RevertRefused, RevertReport, revert_batch
 from helix.core.models import Term
 
 from . import services
@@ -485,6 +487,7 @@ def _diff(rows: list[tuple[RowPlan, MarketTarget]], resolver: Resolver) -> None:
                     row.values["__owners__"] = True
                 elif specs[key].many:
                     row.m2m_changes[specs[key].attr] = new
+                    row.m2m_before[specs[key].attr] = sorted(old)  # for the undo (revert_batch)
                 else:
                     row.scalar_changes[specs[key].attr] = new
             row.status = Status.CHANGED if row.changes else Status.UNCHANGED
@@ -536,18 +539,27 @@ def _validate(row: RowPlan, target: MarketTarget, candidate: Any, obj: Any, *, s
 # --- Commit: one transaction, one history batch, through the services --------------------------
 
 
+IMPORTER = "market"  # on the history context of a marketplace import, so its undo knows its batches
+
+
 def commit_market_import(plan: ImportPlan, *, user: Any = None) -> str | None:
     """Write every new and changed row in one transaction under one batch id (channel "import").
 
     Refuses a plan with errors; writes nothing (and returns None) when nothing changes.
     The import is a curator's channel: rights were checked by whoever runs it.
+    Undone by `undo_market_import(batch)`: the many-to-many values it replaced are kept on the
+    batch's history context (`import_m2m_before`), as the inventory import does.
     """
     if plan.errors:
         raise CommitFailed(plan.errors)
     if not plan.has_writes:
         return None
+    journal: dict[str, dict[str, dict[str, list[int]]]] = {}
     try:
-        with transaction.atomic(), history_context(channel=Channel.IMPORT, user=user, file=plan.file_name) as batch:
+        with (
+            transaction.atomic(),
+            history_context(channel=Channel.IMPORT, user=user, file=plan.file_name, importer=IMPORTER) as batch,
+        ):
             organisations = Organisation.objects.in_bulk(_referenced(plan, ORGANISATION_KEYS))
             terms = Term.objects.in_bulk(_referenced(plan, TERM_KEYS))
             for row in plan.rows:
@@ -557,6 +569,9 @@ def commit_market_import(plan: ImportPlan, *, user: Any = None) -> str | None:
                     _write(row, organisations, terms)
                 except ValidationError as error:
                     raise CommitFailed([Issue(row.sheet, row.row, "", "; ".join(error.messages))]) from error
+                if row.status == Status.CHANGED and row.m2m_before:
+                    journal.setdefault(row.instance._meta.label_lower, {})[str(row.pk)] = row.m2m_before
+            _write_journal(batch, journal)
     except IntegrityError as error:
         raise CommitFailed([Issue(plan.file_name, None, "", str(error).splitlines()[0])]) from error
     plan.batch = batch
@@ -621,3 +636,30 @@ def _write(row: RowPlan, organisations: dict[int, Any], terms: dict[int, Any]) -
     else:
         services.update_solution(solution=row.instance, data=data, m2m=m2m, user=None)
     row.pk = row.instance.pk
+
+
+# --- Undo: the generic revert of helix.core.importing, over the marketplace's models ----------
+
+# Owner links go first and belong to their challenge: an owner added or removed after the import
+# counts as a change of the challenge. A created record that something else now refers to (a
+# response) is archived instead of deleted.
+register_revert_target(RevertTarget(ChallengeOwner, order=40, parent="challenge_id"))
+register_revert_target(RevertTarget(Challenge, order=30, keep_referenced=True))
+register_revert_target(RevertTarget(Solution, order=30, keep_referenced=True))
+
+
+def undo_market_import(batch: str, *, user: Any = None) -> RevertReport:
+    """Revert every change of the import batch `batch` in one transaction (its own batch, channel
+    "import"): created challenges, solutions and owner links are deleted (archived when something
+    else now refers to them), updated ones get back their fields, many-to-many values and owners.
+    RevertRefused (nothing written) for an unknown batch, a batch of another import, one already
+    undone, or one whose records changed after the import."""
+    from pghistory.models import Context
+
+    metadata = list(Context.objects.filter(metadata__batch=str(batch)).values_list("metadata", flat=True))
+    if metadata and not any(m.get("importer") == IMPORTER for m in metadata):
+        raise RevertRefused(
+            _("Batch %(batch)s was not written by import_market; undo it where it was made (e.g. import_inventory --revert).")
+            % {"batch": batch}
+        )
+    return revert_batch(batch, user=user)

@@ -88,11 +88,30 @@ class Layout:
     priority: int = 0
 
 
+@dataclass(frozen=True)
+class RevertTarget:
+    """A model whose changes `revert_batch` undoes besides the import targets (e.g. another
+    import's records, or link rows such as a challenge's owners).
+
+    order: as Target.order; higher is reverted first (dependants before what they depend on).
+    parent: for link rows, the foreign key (attname) of the record they belong to: a link of a
+      record the batch touched that changed after the batch makes the revert refuse.
+    keep_referenced: archive instead of delete a created record when rows of another model
+      (not itself reverted) would be deleted with it by a cascade (e.g. responses to a challenge).
+    """
+
+    model: type[models.Model]
+    order: int = 0
+    parent: str = ""
+    keep_referenced: bool = False
+
+
 @dataclass
 class Registry:
     targets: dict[str, Target] = field(default_factory=dict)
     layouts: list[Layout] = field(default_factory=list)
     indexes: dict[str, Callable[[], Index]] = field(default_factory=dict)
+    revert_targets: dict[str, RevertTarget] = field(default_factory=dict)
     discovered: bool = False
 
 
@@ -110,6 +129,10 @@ def register_layout(layout: Layout) -> None:
 
 def register_index(name: str, builder: Callable[[], Index]) -> None:
     registry.indexes[name] = builder
+
+
+def register_revert_target(target: RevertTarget) -> None:
+    registry.revert_targets[target.model._meta.label_lower] = target
 
 
 def discover() -> Registry:

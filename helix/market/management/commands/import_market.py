@@ -1,4 +1,7 @@
-"""python manage.py import_market PATH [--dry-run] [--format json] — bulk load challenges and solutions."""
+"""python manage.py import_market PATH [--dry-run] [--format json] — bulk load challenges and solutions.
+
+`--undo BATCH` reverts an earlier import_market run instead (helix.market.importers.undo_market_import).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from helix.core.importing import CommitFailed, ImportPlan, ImportRefused, Status, check_upload
-from helix.market.importers import commit_market_import, plan_market_import
+from helix.core.importing import CommitFailed, ImportPlan, ImportRefused, RevertRefused, Status, check_upload
+from helix.market.importers import commit_market_import, plan_market_import, undo_market_import
 
 DESCRIPTION = """\
 Load marketplace challenges and solutions from a file, for example after a reverse-pitching
@@ -38,6 +41,12 @@ Lists (co_owners, domains, references, ...) are separated by ";" (or are JSON li
 values are codes or labels (e.g. smart-mobility). A row with a slug that exists, or with the
 title of an existing record of the same owner, updates that record; an empty cell changes
 nothing. The full description is in docs/import-formats.md, section "Marketplace".
+
+A committed run prints its history batch id. `--undo BATCH` reverts that run in one transaction
+(itself recorded as a batch, channel "import"): the challenges, solutions and owners it created
+are deleted (archived when something else, such as a response, now refers to them), and the
+records it updated get back their earlier values, lists and owners. The undo is refused, and
+changes nothing, when one of those records was changed after the import or was already undone.
 """
 
 EPILOG = """\
@@ -45,9 +54,11 @@ examples:
   python manage.py import_market pitch-day.xlsx --dry-run      # check and show what would change
   python manage.py import_market pitch-day.xlsx --user curator # write; history names the curator
   python manage.py import_market market.json --format json     # machine-readable report
+  python manage.py import_market --undo 3f0c...e1               # revert the run with this batch id
 
-exit status: 0 when the file was imported (or would be, with --dry-run); non-zero when the file
-was refused or a row has an error (then nothing was written).
+exit status: 0 when the file was imported (or would be, with --dry-run) or the batch was undone;
+non-zero when the file was refused, a row has an error or the undo was refused (then nothing
+was written).
 """
 
 
@@ -62,7 +73,7 @@ class Command(BaseCommand):
         return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="The file to import: an .xlsx workbook or a .json file.")
+        parser.add_argument("path", nargs="?", help="The file to import: an .xlsx workbook or a .json file.")
         parser.add_argument("--dry-run", action="store_true", help="Check every row and show the changes; write nothing.")
         parser.add_argument(
             "--format",
@@ -71,11 +82,23 @@ class Command(BaseCommand):
             help="How to print the report: readable text (default) or JSON for scripts.",
         )
         parser.add_argument("--user", help="Username recorded in the history as the importer (e.g. the curator).")
+        parser.add_argument(
+            "--undo",
+            metavar="BATCH",
+            help="Revert the import_market run with this history batch id (printed at the end of the run) instead.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = self._user(options.get("user"))
         as_json = options["format"] == "json"
         dry_run = bool(options["dry_run"])
+        if options.get("undo"):
+            if options.get("path") or dry_run:
+                raise CommandError("--undo BATCH takes no PATH and no --dry-run.")
+            self._undo(options["undo"], user=user, as_json=as_json)
+            return
+        if not options.get("path"):
+            raise CommandError("Give the PATH of the file to import (or --undo BATCH).")
         try:
             plan = plan_market_import(self._check(Path(options["path"])))
         except ImportRefused as error:
@@ -145,4 +168,19 @@ class Command(BaseCommand):
             f"{plan.count(Status.UNCHANGED)} unchanged, {len(plan.errors)} errors."
         )
         if plan.batch:
-            self.stdout.write(f"History batch: {plan.batch}")
+            self.stdout.write(f"History batch: {plan.batch} (undo: manage.py import_market --undo {plan.batch})")
+
+    def _undo(self, batch: str, *, user: Any, as_json: bool) -> None:
+        try:
+            report = undo_market_import(batch, user=user)
+        except RevertRefused as error:
+            if as_json:
+                self.stdout.write(json.dumps({"batch": batch, "reverted": False, "error": str(error)}, indent=2))
+            raise CommandError(str(error)) from None
+        if as_json:
+            self.stdout.write(json.dumps({**report.as_json(), "reverted": True}, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(
+            f"Undid batch {batch}: {len(report.deleted)} deleted, {len(report.archived)} archived, "
+            f"{len(report.restored)} restored (history batch of the undo: {report.revert_batch})."
+        )
