@@ -28,7 +28,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import DatabaseError, connections, models
-from django.db.models import F, FloatField, Q, QuerySet
+from django.db.models import Count, F, FloatField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -50,6 +50,24 @@ MAX_TOKEN_LENGTH = 1000
 # A select of free identifiers (networks, offering organisations) shows at most this many
 # choices: at 100k organisations there are 10k networks, and a 10k-option select weighs 800 kB.
 MAX_SELECT_CHOICES = 200
+
+
+def most_used_organisations(relation: str, records: QuerySet[Any], *, count: str | None = None) -> list[tuple[str, str]]:
+    """(slug, name) choices for a select of organisations: those linked to `records` through
+    `relation` (an Organisation lookup, e.g. "projects_here"), the most used first, at most
+    MAX_SELECT_CHOICES, returned in name order."""
+    from helix.actors.models import Organisation
+
+    rows = (
+        Organisation.objects.live()
+        .filter(**{f"{relation}__in": records})
+        .annotate(n=Count(count or relation.split("__")[0]))
+        .order_by("-n", "name", "id")
+        .values_list("slug", "name")[:MAX_SELECT_CHOICES]
+    )
+    return sorted(rows, key=lambda c: c[1])
+
+
 # Parameters that position or shape the page, never filters: dropped from export links and facets.
 PAGING_PARAMS = ("after", "before", "size", "format")
 

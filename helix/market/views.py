@@ -27,6 +27,7 @@ from helix.core.listing import (
     cached_by_data_version,
     facet_summary,
     filter_key,
+    most_used_organisations,
 )
 from helix.core.permissions import is_curator, organisation_ids_for
 from helix.core.tabular import Column
@@ -154,14 +155,7 @@ class ChallengeListView(ScopedListingView):
     def filter_choices(self) -> dict[str, Sequence[tuple[str, Any]]]:
         """Owners of published challenges only: the choices are cached for everybody."""
         published = Challenge.objects.live().published()
-        owners = (
-            Organisation.objects.live()
-            .filter(challenge_ownerships__challenge__in=published)
-            .annotate(n=Count("challenge_ownerships"))
-            .order_by("-n", "name", "id")
-            .values_list("slug", "name")[:MAX_SELECT_CHOICES]
-        )
-        return {"owner": sorted(owners, key=lambda c: c[1])}
+        return {"owner": most_used_organisations("challenge_ownerships__challenge", published)}
 
     def extra_context(self) -> dict[str, Any]:
         user = self.request.user
@@ -206,26 +200,14 @@ class SolutionListView(ScopedListingView):
 
     def filter_choices(self) -> dict[str, Sequence[tuple[str, Any]]]:
         live = Solution.objects.live()
-        providers = (
-            Organisation.objects.live()
-            .filter(solutions__in=live)
-            .annotate(n=Count("solutions"))
-            .order_by("-n", "name", "id")
-            .values_list("slug", "name")[:MAX_SELECT_CHOICES]
-        )
-        places = (
-            Organisation.objects.live()
-            .filter(solutions_referenced__in=live)
-            .annotate(n=Count("solutions_referenced"))
-            .order_by("-n", "name", "id")
-            .values_list("slug", "name")[:MAX_SELECT_CHOICES]
-        )
+        providers = most_used_organisations("solutions", live)
+        places = most_used_organisations("solutions_referenced", live)
         standards = sorted({s for row in live.values_list("open_standards", flat=True)[:5000] for s in row}, key=str.casefold)[
             :MAX_SELECT_CHOICES
         ]
         return {
-            "organisation": sorted(providers, key=lambda c: c[1]),
-            "reference": sorted(places, key=lambda c: c[1]),
+            "organisation": providers,
+            "reference": places,
             "standard": [(s, s) for s in standards],
         }
 

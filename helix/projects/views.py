@@ -7,20 +7,19 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from helix.actors.models import Organisation
 from helix.core.listing import (
-    MAX_SELECT_CHOICES,
     Facet,
     ListingConfig,
     ListingView,
     cached_by_data_version,
     facet_summary,
     filter_key,
+    most_used_organisations,
 )
 from helix.core.permissions import can_edit
 from helix.core.tabular import Column
@@ -99,21 +98,7 @@ class ProjectListView(ListingView):
 
     def filter_choices(self) -> dict[str, Sequence[tuple[str, Any]]]:
         live = Project.objects.live()
-        places = (
-            Organisation.objects.live()
-            .filter(projects_here__in=live)
-            .annotate(n=Count("projects_here"))
-            .order_by("-n", "name", "id")
-            .values_list("slug", "name")[:MAX_SELECT_CHOICES]
-        )
-        leads = (
-            Organisation.objects.live()
-            .filter(projects_led__in=live)
-            .annotate(n=Count("projects_led"))
-            .order_by("-n", "name", "id")
-            .values_list("slug", "name")[:MAX_SELECT_CHOICES]
-        )
-        return {"place": sorted(places, key=lambda c: c[1]), "lead": sorted(leads, key=lambda c: c[1])}
+        return {"place": most_used_organisations("projects_here", live), "lead": most_used_organisations("projects_led", live)}
 
 
 def _detail_queryset() -> QuerySet[Project]:

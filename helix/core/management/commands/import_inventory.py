@@ -10,9 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from helix.core.importing import (
     CommitFailed,
@@ -21,14 +19,14 @@ from helix.core.importing import (
     ImportRefused,
     RevertRefused,
     Status,
-    check_upload,
     commit_import,
     plan_import,
     revert_batch,
 )
+from helix.core.importing.command import ImportCommand
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import an inventory workbook (xlsx), CSV or JSON file; prints a summary."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -71,27 +69,6 @@ class Command(BaseCommand):
         self._summary(plan, as_json=as_json, dry_run=options["dry_run"])
         if plan.errors:
             raise CommandError(f"{len(plan.errors)} error(s); nothing was imported.")
-
-    def _user(self, username: str | None) -> Any:
-        if not username:
-            return None
-        try:
-            return get_user_model().objects.get_by_natural_key(username)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f"Unknown user {username!r}.") from None
-
-    def _check(self, path: Path) -> Any:
-        if not path.is_file():
-            raise ImportRefused(f"No file at {path}.")
-        if path.stat().st_size > settings.HELIX_IMPORT_MAX_BYTES:
-            return check_upload(b"\0" * (settings.HELIX_IMPORT_MAX_BYTES + 1), name=path.name)
-        return check_upload(path.read_bytes(), name=path.name)
-
-    def _refused(self, message: str, *, as_json: bool) -> None:
-        if as_json:
-            error = {"sheet": None, "row": None, "column": None, "message": message}
-            data = {"sheets": [], "created": 0, "updated": 0, "unchanged": 0, "errors": [error], "refused": True}
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
 
     def _summary(self, plan: ImportPlan, *, as_json: bool, dry_run: bool) -> None:
         if as_json:

@@ -10,11 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from helix.core.importing import CommitFailed, ImportPlan, ImportRefused, RevertRefused, Status, check_upload
+from helix.core.importing import CommitFailed, ImportPlan, ImportRefused, RevertRefused, Status
+from helix.core.importing.command import ImportCommand
 from helix.market.importers import commit_market_import, plan_market_import, undo_market_import
 
 DESCRIPTION = """\
@@ -62,7 +61,7 @@ was written).
 """
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import marketplace challenges and solutions from an .xlsx or .json file (all rows or none)."
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
@@ -112,28 +111,6 @@ class Command(BaseCommand):
         self._summary(plan, as_json=as_json, dry_run=dry_run)
         if plan.errors:
             raise CommandError(f"{len(plan.errors)} error(s); nothing was imported.")
-
-    def _user(self, username: str | None) -> Any:
-        if not username:
-            return None
-        try:
-            return get_user_model().objects.get_by_natural_key(username)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f"Unknown user {username!r}.") from None
-
-    def _check(self, path: Path) -> Any:
-        if not path.is_file():
-            raise ImportRefused(f"No file at {path}.")
-        if path.stat().st_size > settings.HELIX_IMPORT_MAX_BYTES:
-            # Refused by the size guard without reading the file into memory.
-            return check_upload(b"\0" * (settings.HELIX_IMPORT_MAX_BYTES + 1), name=path.name)
-        return check_upload(path.read_bytes(), name=path.name)
-
-    def _refused(self, message: str, *, as_json: bool) -> None:
-        if as_json:
-            error = {"sheet": None, "row": None, "column": None, "message": message}
-            data = {"sheets": [], "created": 0, "updated": 0, "unchanged": 0, "errors": [error], "refused": True}
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
 
     def _summary(self, plan: ImportPlan, *, as_json: bool, dry_run: bool) -> None:
         if as_json:
