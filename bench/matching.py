@@ -12,9 +12,10 @@ funding,matching`). Called by run.py after it has prepared the database (Django 
 from __future__ import annotations
 
 import random
-import statistics
 import time
 from typing import Any
+
+from timing import stats
 
 FUNDING_P95_MS = 100.0
 MATCHING_P95_MS = 200.0
@@ -24,18 +25,6 @@ WORDS = (
     "energy dashboards", "deelfietsen", "parking", "afval", "water meters", "zorg", "participation",
     "heat networks", "5G", "cyber security", "traffic lights", "noise meters", "route planners", "",
 )  # fmt: skip
-
-
-def _stats(samples_s: list[float]) -> dict[str, float]:
-    ms = sorted(s * 1000 for s in samples_s)
-    p95 = ms[min(len(ms) - 1, max(0, round(0.95 * len(ms)) - 1))]
-    return {
-        "n": len(ms),
-        "p50_ms": round(statistics.median(ms), 2),
-        "p95_ms": round(p95, 2),
-        "mean_ms": round(statistics.fmean(ms), 2),
-        "max_ms": round(ms[-1], 2),
-    }
 
 
 def _funding_profiles(rng: random.Random, n: int) -> list[Any]:
@@ -90,7 +79,7 @@ def bench_funding(reps: int, seed: int) -> dict[str, Any]:
         samples.append(time.perf_counter() - t)
         for r in results:
             verdicts[str(r.verdict)] += 1
-    st = _stats(samples)
+    st = stats(samples)
     return {
         "what": "funding finder: every live instrument evaluated, top 50 with full reasons, warm index",
         "instruments": len(instruments),
@@ -119,7 +108,7 @@ def _compare(matcher: Any, queries: list[Any], limit: int) -> dict[str, Any]:
             same += 1
         else:
             mismatches.append(q.id)
-    indexed, brute = _stats(fast), _stats(slow)
+    indexed, brute = stats(fast), stats(slow)
     return {
         "indexed": indexed,
         "brute_force": brute,

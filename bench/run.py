@@ -18,7 +18,6 @@ import os
 import platform
 import random
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 
 import matching as matching_bench  # noqa: E402 (bench/matching.py, beside this file)
+from timing import stats, timed  # noqa: E402 (bench/timing.py)
 
 GENERATOR_VERSION = "4"  # bump when helix.core.synthetic changes the data it makes
 SEED = 20201
@@ -62,24 +62,6 @@ SEARCH_QUERIES = [
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def stats(samples_s: list[float]) -> dict[str, float]:
-    ms = sorted(s * 1000 for s in samples_s)
-    p95 = ms[min(len(ms) - 1, max(0, round(0.95 * len(ms)) - 1))]
-    return {
-        "n": len(ms),
-        "p50_ms": round(statistics.median(ms), 2),
-        "p95_ms": round(p95, 2),
-        "mean_ms": round(statistics.fmean(ms), 2),
-        "max_ms": round(ms[-1], 2),
-    }
-
-
-def timed(fn: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
 
 
 def with_database(url: str, name: str) -> str:

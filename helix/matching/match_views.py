@@ -20,7 +20,6 @@ from helix.market.models import Challenge, Solution
 
 from . import panels
 from .forms import row_suffix
-from .services import MAX_APPLICANTS
 
 
 def _render(request: HttpRequest, obj: Any, fragment: str, context: dict[str, Any]) -> HttpResponse:
@@ -33,15 +32,14 @@ def _render(request: HttpRequest, obj: Any, fragment: str, context: dict[str, An
 def funding_url(challenge: Challenge) -> str:
     """A permalink to the funding finder, filled in from the challenge: its owners as applicants
     (a joint challenge: a consortium), its domains, phase, largest budget and title."""
-    params: list[tuple[str, str]] = []
-    for index, link in enumerate(challenge.owner_links[:MAX_APPLICANTS], start=1):
-        params.append((f"organisation{row_suffix(index)}", link.organisation.slug))
-    params += [("domain", t.code) for t in challenge.domains.all()]
-    if challenge.phase_sought_id:
-        params.append(("phase", challenge.phase_sought.code))  # type: ignore[union-attr]
-    if challenge.budget_max is not None:
-        params.append(("budget", str(int(challenge.budget_max))))
-    params.append(("text", challenge.display_title))
+    need = panels.challenge_need(challenge)
+    params = [(f"organisation{row_suffix(i)}", org.slug) for i, org in enumerate(need.owners, start=1)]
+    params += [("domain", code) for code in need.domains]
+    if need.phase:
+        params.append(("phase", need.phase))
+    if need.budget is not None:
+        params.append(("budget", str(need.budget)))
+    params.append(("text", need.title))
     return f"{reverse('matching:funding-finder')}?{urlencode(params)}"
 
 

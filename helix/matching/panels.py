@@ -74,22 +74,45 @@ def _organisations(ranked: list[RankedObject]) -> list[Organisation]:
     return [r.object for r in ranked if isinstance(r.object, Organisation)]
 
 
-def _funding_for_challenge(challenge: Challenge) -> Any:
-    from .services import ApplicantChoice, find_funding
+@dataclass(frozen=True)
+class ChallengeNeed:
+    """A challenge as a funding-finder profile: its owners apply (several: a consortium)."""
 
-    owners = [o.organisation for o in challenge.owner_links]
-    if not owners:
-        return None
-    text = " ".join(filter(None, [challenge.title, challenge.title_nl, challenge.description_nl, challenge.description_en]))
-    answer = find_funding(
-        applicants=[ApplicantChoice(organisation=o) for o in owners],
+    owners: list[Organisation]
+    domains: list[str]
+    phase: str | None
+    budget: int | None
+    title: str
+    text: str
+
+
+def challenge_need(challenge: Challenge) -> ChallengeNeed:
+    from .services import MAX_APPLICANTS
+
+    return ChallengeNeed(
+        owners=[o.organisation for o in challenge.owner_links][:MAX_APPLICANTS],
         domains=[t.code for t in challenge.domains.all()],
         phase=challenge.phase_sought.code if challenge.phase_sought_id else None,  # type: ignore[union-attr]
         budget=int(challenge.budget_max) if challenge.budget_max is not None else None,
-        text=text,
+        title=challenge.display_title,
+        text=" ".join(filter(None, [challenge.title, challenge.title_nl, challenge.description_nl, challenge.description_en])),
+    )
+
+
+def _funding_for_challenge(challenge: Challenge) -> Any:
+    from .services import ApplicantChoice, find_funding
+
+    need = challenge_need(challenge)
+    if not need.owners:
+        return None
+    return find_funding(
+        applicants=[ApplicantChoice(organisation=o) for o in need.owners],
+        domains=need.domains,
+        phase=need.phase,
+        budget=need.budget,
+        text=need.text,
         limit=PANEL_LIMIT,
     )
-    return answer
 
 
 def challenge_panel(challenge: Challenge, user: Any) -> dict[str, Any]:

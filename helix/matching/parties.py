@@ -221,21 +221,28 @@ def _offers(scope: list[int] | None, terms: _Terms) -> dict[int, _Offer]:
 
 
 def _organisation_references(scope: list[int] | None) -> dict[int, list[str]]:
+    """Organisation id -> size classes of the municipalities where its solutions run and where
+    projects it led or joined took place. With a scope, only those organisations' rows are read."""
     municipalities = _municipalities()
     places: dict[int, set[int]] = defaultdict(set)
     solution_refs = Solution.references.through._default_manager.filter(solution__archived_at__isnull=True)
+    partners = ProjectPartner.objects.all()
+    leads = Project.objects.live().exclude(lead=None)
     if scope is not None:
         solution_refs = solution_refs.filter(solution__organisation_id__in=scope)
+        partners = partners.filter(organisation_id__in=scope)
+        leads = leads.filter(lead_id__in=scope)
     for org, municipality in solution_refs.values_list("solution__organisation_id", "organisation_id").iterator():
         places[org].add(municipality)
-    project_places = dict[int, set[int]]()
-    for project, place in Project.places.through._default_manager.values_list("project_id", "organisation_id"):
-        project_places.setdefault(project, set()).add(place)
-    partners = ProjectPartner.objects.values_list("organisation_id", "project_id")
-    leads = Project.objects.live().exclude(lead=None).values_list("lead_id", "pk")
-    for org, project in [*partners, *leads]:
-        if scope is None or org in scope:
-            places[org] |= project_places.get(project, set())
+    links = [*partners.values_list("organisation_id", "project_id"), *leads.values_list("lead_id", "pk")]
+    project_places: dict[int, set[int]] = defaultdict(set)
+    place_rows = Project.places.through._default_manager.all()
+    if scope is not None:
+        place_rows = place_rows.filter(project_id__in={project for _, project in links})
+    for project, place in place_rows.values_list("project_id", "organisation_id").iterator():
+        project_places[project].add(place)
+    for org, project in links:
+        places[org] |= project_places.get(project, set())
     return {org: [municipalities[m][0] or "unknown" for m in sorted(ms) if m in municipalities] for org, ms in places.items()}
 
 
@@ -297,31 +304,42 @@ def municipality_parties(ids: Iterable[int] | None = None) -> list[Party]:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     rows = list(qs.values_list("pk", "name", "name_nl", "municipality_size", "province__refnis").order_by("pk"))
+    scope = [r[0] for r in rows] if ids is not None else None
     text: dict[int, list[str]] = defaultdict(list)
     domains: dict[int, set[str]] = defaultdict(set)
     sdgs: dict[int, set[str]] = defaultdict(set)
-    challenge_domains = terms.group(Challenge.domains, with_broader=True)
-    challenge_sdgs = terms.group(Challenge.sdgs)
-    published = Challenge.objects.live().exclude(status=ChallengeStatus.DRAFT)
+    # What they ask: their published challenges (with a scope, only theirs are read).
+    owners = ChallengeOwner.objects.filter(challenge__archived_at=None).exclude(challenge__status=ChallengeStatus.DRAFT)
+    if scope is not None:
+        owners = owners.filter(organisation_id__in=scope)
+    owned = list(owners.values_list("challenge_id", "organisation_id"))
+    challenge_ids = sorted({c for c, _ in owned}) if scope is not None else None  # None: all
+    challenge_domains = terms.group(Challenge.domains, challenge_ids, with_broader=True)
+    challenge_sdgs = terms.group(Challenge.sdgs, challenge_ids)
+    challenges = Challenge.objects.filter(pk__in=challenge_ids) if challenge_ids is not None else Challenge.objects.all()
     challenge_text = {
         pk: _text(t, t_nl, d_nl, d_en)
-        for pk, t, t_nl, d_nl, d_en in published.values_list("pk", "title", "title_nl", "description_nl", "description_en")
+        for pk, t, t_nl, d_nl, d_en in challenges.values_list("pk", "title", "title_nl", "description_nl", "description_en")
     }
-    for challenge, org in ChallengeOwner.objects.filter(challenge_id__in=list(challenge_text)).values_list(
-        "challenge_id", "organisation_id"
-    ):
+    for challenge, org in owned:
         text[org].append(challenge_text[challenge])
         domains[org] |= challenge_domains.get(challenge, set())
         sdgs[org] |= challenge_sdgs.get(challenge, set())
-    project_domains = terms.group(Project.domains, with_broader=True)
+    # What they did: live projects that took place there.
+    place_rows = Project.places.through._default_manager.filter(project__archived_at=None)
+    if scope is not None:
+        place_rows = place_rows.filter(organisation_id__in=scope)
+    placed = list(place_rows.values_list("project_id", "organisation_id"))
+    project_ids = sorted({p for p, _ in placed}) if scope is not None else None  # None: all
+    project_domains = terms.group(Project.domains, project_ids, with_broader=True)
+    project_rows = Project.objects.filter(pk__in=project_ids) if project_ids is not None else Project.objects.all()
     projects = {
         pk: _text(t, t_nl, s_nl, s_en)
-        for pk, t, t_nl, s_nl, s_en in Project.objects.live().values_list("pk", "title", "title_nl", "summary_nl", "summary_en")
+        for pk, t, t_nl, s_nl, s_en in project_rows.values_list("pk", "title", "title_nl", "summary_nl", "summary_en")
     }
-    for project, place in Project.places.through._default_manager.values_list("project_id", "organisation_id"):
-        if project in projects:
-            text[place].append(projects[project])
-            domains[place] |= project_domains.get(project, set())
+    for project, place in placed:
+        text[place].append(projects[project])
+        domains[place] |= project_domains.get(project, set())
     return [
         Party(
             id=pk,
