@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "django_tasks",
+    "django_tasks_db",
     "helix.core",
     "helix.actors",
     "helix.instruments",
@@ -63,6 +65,10 @@ INSTALLED_APPS = [
     "helix.market",
     "helix.matching",
     "helix.follow",
+    "helix.opendata",
+    "helix.linkeddata",
+    "helix.insights",
+    "helix.maturity",
     "helix.api",
 ]
 
@@ -213,3 +219,13 @@ EMAIL_HOST_PASSWORD = os.environ.get("HELIX_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("HELIX_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("HELIX_EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("HELIX_DEFAULT_FROM_EMAIL", "Helix <helix@localhost>")
+
+# Background work (django-tasks, database backend; a worker runs `manage.py db_worker`).
+# HELIX_TASK_BACKEND=immediate runs tasks inside the request (tests, single-process setups).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("HELIX_TASK_BACKEND") == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
