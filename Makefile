@@ -19,15 +19,17 @@ export PYTHONWARNINGS ?= ignore::RuntimeWarning:platformdirs.api
 install: .venv/.runtime
 install-dev: .venv/.dev
 
-## run: install, start the database, migrate, load the region's data, serve on :8000
+## run: install, start the database, migrate, load the region's data, serve on :8000 (with a background task worker)
 run: install
 	export DATABASE_URL=$(DBURL) && \
 	$(PY) manage.py migrate --no-input && \
 	$(PY) manage.py load_reference && \
 	$(PY) manage.py load_study && \
+	$(PY) manage.py load_questionnaire && \
 	$(PY) manage.py ensure_admin && \
 	$(PY) manage.py collectstatic --no-input -v0 && \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	{ $(PY) manage.py db_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT; \
+	  $(PY) manage.py runserver 127.0.0.1:8000; }
 
 ## test: lint, type check, migrations check, OpenAPI check, all pytest suites
 test: DBFLAGS = --prefer-local

@@ -1,4 +1,6 @@
-"""Helix benchmarks (`make bench`): search, import and pages at 100k organisations + 10k instruments.
+"""Helix benchmarks (`make bench`): search, import, pages, funding, matching and insights at 100k
+organisations + 10k instruments; quality scoring; harvesting a 100k-dataset synthetic catalogue
+(own database helix_bench_harvest); 1.5M synthetic projects (own database helix_bench_projects).
 
 Plain Python: sets up Django itself and uses its own database — the server of $DATABASE_URL
 with the database name `helix_bench` (created and migrated when missing). The synthetic data
@@ -6,7 +8,7 @@ with the database name `helix_bench` (created and migrated when missing). The sy
 Results: bench/results/<timestamp>.json and bench/results/latest.json, plus a table on stdout.
 Timings never fail the run (shared machines are noisy); each target is reported as met or not.
 
-    .venv/bin/python bench/run.py [--only search,import,pages] [--reps 60] [--quick]
+    .venv/bin/python bench/run.py [--only search,import,pages,...] [--reps 60] [--quick]
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 
+import insights as insights_bench  # noqa: E402 (bench/insights.py, beside this file)
 import matching as matching_bench  # noqa: E402 (bench/matching.py, beside this file)
+import projects as projects_bench  # noqa: E402 (bench/projects.py, beside this file)
+import quality as quality_bench  # noqa: E402 (bench/quality.py, beside this file)
 from timing import stats, timed  # noqa: E402 (bench/timing.py)
 
 GENERATOR_VERSION = "4"  # bump when helix.core.synthetic changes the data it makes
@@ -194,6 +199,18 @@ def prepare_data(url: str, name: str, orgs: int, instruments: int, solutions: in
         "instrument_table_size": ins_size,
         "database_size": db_size,
     }
+
+
+def setup_for_projects(url: str) -> dict[str, Any]:
+    """Django on the projects benchmark's own database (for machine facts), when only that runs."""
+    import django
+
+    name = projects_bench.DATABASE
+    if not database_exists(url, name):
+        create_database(url, name)
+    os.environ["DATABASE_URL"] = with_database(url, name)
+    django.setup()
+    return {"database": name, "see": "projects.data"}
 
 
 # --- a. search -----------------------------------------------------------------------------
@@ -549,13 +566,50 @@ def table(results: dict[str, Any]) -> str:
             row(f"page: {name}", st, "met" if st.get("target_met") else "NOT met")
     for label, st, target in matching_bench.rows(results):
         row(label, st, target)
+    for label, st, target in insights_bench.rows(results):
+        row(label, st, target)
+    for label, st, target in projects_bench.rows(results):
+        row(label, st, target)
+    lines.extend(quality_bench.rows(results))
+    hv = results.get("harvest")
+    if hv and "error" not in hv:
+        lines.append(
+            f"{'harvest (datasets/s): run / parse alone':44} {hv['first_run_datasets_per_s']} / "
+            f"{hv['parse_alone_datasets_per_s']}; peak {hv.get('peak_rss_mb')} MB; unchanged re-run "
+            f"{hv.get('unchanged_ratio')} of the first  ({hv['datasets']} synthetic)"
+        )
+    elif hv:
+        lines.append(f"{'harvest':44} failed: {hv['error']}")
     return "\n".join(lines)
+
+
+def bench_harvest(url: str, datasets: int) -> dict[str, Any]:
+    """bench/harvest.py in a child process on its own database (helix_bench_harvest)."""
+    name = "helix_bench_harvest"
+    if not database_exists(url, name):
+        create_database(url, name)
+    env = {**os.environ, "DATABASE_URL": with_database(url, name)}
+    done = subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, str(Path(__file__).parent / "harvest.py"), "--datasets", str(datasets)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    latest = RESULTS / "harvest-latest.json"
+    if done.returncode != 0 or not latest.exists():
+        return {"error": (done.stderr or done.stdout)[-2000:]}
+    return json.loads(latest.read_text())
+
+
+ALL_PARTS = ("search", "import", "pages", "funding", "matching", "insights", "quality", "harvest", "projects")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--only", default="search,import,pages,funding,matching", help="comma-separated: search, import, pages, funding, matching"
+        "--only",
+        default=",".join(ALL_PARTS),
+        help="comma-separated, default all: " + ", ".join(ALL_PARTS),
     )
     parser.add_argument("--reps", type=int, default=60, help="repetitions per benchmark (>= 50 for the report)")
     parser.add_argument("--orgs", type=int, default=100_000)
@@ -564,13 +618,19 @@ def main() -> int:
     parser.add_argument("--challenges", type=int, default=500, help="synthetic open challenges (the matching queries)")
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--database", default="helix_bench", help="benchmark database name (default: helix_bench)")
+    parser.add_argument("--datasets", type=int, default=100_000, help="synthetic catalogue size for --only harvest")
+    parser.add_argument("--scored", type=int, default=200, help="synthetic datasets scored for --only quality")
+    parser.add_argument("--projects", type=int, default=1_500_000, help="synthetic projects for --only projects (own database)")
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/helix")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helix.settings")
     started = time.perf_counter()
-    data = prepare_data(url, args.database, args.orgs, args.instruments, args.solutions, args.challenges)
     only = {part.strip() for part in args.only.split(",")}
+    if only <= {"projects", "harvest"}:  # their own databases: helix_bench is neither needed nor touched
+        data = setup_for_projects(url)
+    else:
+        data = prepare_data(url, args.database, args.orgs, args.instruments, args.solutions, args.challenges)
     results: dict[str, Any] = {
         "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine_facts(),
@@ -592,6 +652,18 @@ def main() -> int:
     if "matching" in only:
         print("matching ...")
         results["matching"] = matching_bench.bench_matching(args.reps, SEED)
+    if "insights" in only:
+        print("insights ...")
+        results["insights"] = insights_bench.bench_insights(args.reps)
+    if "projects" in only:
+        print(f"projects ({args.projects}) ...")
+        results["projects"] = projects_bench.bench_projects(url, args.projects, args.reps)
+    if "quality" in only:
+        print("quality ...")
+        results["quality"] = quality_bench.bench_quality(args.scored)
+    if "harvest" in only:
+        print(f"harvest ({args.datasets}) ...")
+        results["harvest"] = bench_harvest(url, args.datasets)
     results["seconds"] = round(time.perf_counter() - started, 1)
 
     RESULTS.mkdir(parents=True, exist_ok=True)

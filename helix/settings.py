@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "helix.core.history.HistoryContextMiddleware",
+    "helix.linkeddata.middleware.AlternateLinksMiddleware",
 ]
 
 ROOT_URLCONF = "helix.urls"
@@ -185,6 +186,7 @@ SPECTACULAR_SETTINGS = {
         "MunicipalitySizeEnum": "helix.actors.choices.MunicipalitySize",
         "ProjectLinkKindEnum": "helix.projects.choices.LinkKind",
         "ResponseOutcomeEnum": "helix.market.choices.ResponseOutcome",
+        "ProgressStatusEnum": "helix.strategy.choices.ProgressStatus",
         "FundingCriterionEnum": "helix.matching.engine.types.FundingCriterion",
         "FundingOutcomeEnum": "helix.matching.engine.types.Outcome",
         "FundingVerdictEnum": "helix.matching.engine.types.Verdict",
@@ -229,3 +231,24 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend",
     }
 }
+
+# Open-data harvesting (helix.opendata, docs/opendata-harvesting.md): limits per source and run.
+HELIX_HARVEST_MAX_BYTES = int(os.environ.get("HELIX_HARVEST_MAX_BYTES", str(50 * 1024 * 1024)))  # per response
+HELIX_HARVEST_TIMEOUT = float(os.environ.get("HELIX_HARVEST_TIMEOUT", "60"))  # seconds per response
+HELIX_HARVEST_MAX_ITEMS = int(os.environ.get("HELIX_HARVEST_MAX_ITEMS", "20000"))  # datasets per source
+HELIX_HARVEST_MAX_PAGES = int(os.environ.get("HELIX_HARVEST_MAX_PAGES", "2000"))
+HELIX_HARVEST_MAX_VALUES = int(os.environ.get("HELIX_HARVEST_MAX_VALUES", "100"))  # values per property per record
+HELIX_HARVEST_ALLOW_LOOPBACK = env_bool("HELIX_HARVEST_ALLOW_LOOPBACK", False)  # tests and benchmarks only
+HELIX_LINKCHECK_ENABLED = env_bool("HELIX_LINKCHECK_ENABLED", True)
+HELIX_LINKCHECK_HOST_INTERVAL = float(os.environ.get("HELIX_LINKCHECK_HOST_INTERVAL", "1.0"))  # seconds per host
+
+# Linked open data (helix.linkeddata, docs/linked-data.md): dump folder, catalogue publisher,
+# functional contact address (never a person's) and licence of Helix's registries.
+HELIX_LINKED_DATA_DIR = os.environ.get("HELIX_LINKED_DATA_DIR", str(BASE_DIR / "var" / "linked-data"))
+HELIX_PUBLISHER_NAME = os.environ.get("HELIX_PUBLISHER_NAME", "Helix")
+HELIX_DATA_CONTACT_EMAIL = os.environ.get("HELIX_DATA_CONTACT_EMAIL", "")  # default: DEFAULT_FROM_EMAIL's address
+HELIX_DATA_LICENCE = os.environ.get("HELIX_DATA_LICENCE", "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
+
+# Maturity self-assessment (helix.maturity, docs/maturity.md): smallest group of municipalities
+# whose aggregate is shown (peer comparison, region-wide distribution).
+HELIX_MATURITY_MIN_GROUP = int(os.environ.get("HELIX_MATURITY_MIN_GROUP", "5"))

@@ -22,9 +22,17 @@ urlpatterns += i18n_patterns(
     path("", include("helix.strategy.urls")),
     path("", include("helix.matching.urls")),
     path("", include("helix.market.urls")),
+    path("", include("helix.insights.urls")),
     path("", include("helix.follow.urls")),
+    path("", include("helix.maturity.urls")),
     path("accounts/", include("helix.core.accounts_urls")),
     path("history/", include("helix.core.history_urls")),
     path("import/", include("helix.core.importing.urls")),
+    path("", include("helix.opendata.quality_urls")),
+    path("", include("helix.opendata.urls")),
+    path("", include("helix.linkeddata.page_urls")),
     prefix_default_language=False,
 )
+# Linked data (issue 5): /id/ URIs and /data/ documents are language-independent, so they sit
+# outside i18n_patterns and before them.
+urlpatterns.insert(0, path("", include("helix.linkeddata.urls")))

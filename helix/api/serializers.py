@@ -401,7 +401,7 @@ class ProgressBriefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProgressUpdate
-        fields = ["status", "as_of", "justification", "evidence", "organisation"]
+        fields = ["status", "as_of", "justification", "evidence", "organisation", "suggested_status", "override_reason"]
 
 
 class RoleOptionSerializer(serializers.Serializer):

@@ -26,6 +26,7 @@ ERASED = ""  # what a personal field of a history row holds after erasure
 # model label -> (personal fields, the field holding the e-mail address)
 PERSONAL_DATA: dict[str, tuple[tuple[str, ...], str]] = {
     "actors.ContactPerson": (("name", "function", "email", "phone"), "email"),
+    "projects.ProjectContact": (("name", "email", "phone"), "email"),  # not history-tracked: deletion erases
 }
 
 

@@ -267,6 +267,8 @@ def _grouped_counts(qs: QuerySet[Any], fields: Sequence[str], *, with_total: boo
     """
     if qs.query.is_empty():
         return (0 if with_total else None), [{} for _ in fields]
+    if not fields:  # every facet is an active filter (e.g. /gemeenten/?municipality_size=large)
+        return (qs.count() if with_total else None), []
     aliases = [f"f{i}" for i in range(len(fields))]
     inner = qs.order_by().values(_pk=F("pk"), **{a: F(f) for a, f in zip(aliases, fields, strict=True)})
     if qs.query.distinct:

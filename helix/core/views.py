@@ -213,54 +213,144 @@ def _display_name(field_nl: str, field: str) -> Any:
     return Coalesce(NullIf(F(field_nl), Value("")), F(field))
 
 
-def search(request: HttpRequest) -> HttpResponse:
-    from django.urls import reverse
+@dataclass
+class SearchSection:
+    """One kind of record on the search page: where to search and how to show a hit."""
 
+    key: str  # context key: <key>_hits
+    anchor: str  # element ids: <anchor>-hits-heading
+    heading: Any
+    list_url_name: str
+    name_field: str
+    name_nl_field: str
+    body_nl: str
+    body_en: str
+    kind: Any  # record -> the small line under the title
+    more_text: Any
+    none_text: Any
+    queryset: Any  # user -> the records this user may see
+
+
+def _search_sections() -> list[SearchSection]:
     from helix.actors.models import Organisation
     from helix.instruments.models import Instrument
+    from helix.market.models import Challenge, Solution
+    from helix.projects.models import Project
+
+    return [
+        SearchSection(
+            "organisation",
+            "org",
+            _("Organisations"),
+            "actors:organisation-list",
+            "name",
+            "name_nl",
+            "description_nl",
+            "description_en",
+            lambda o: o.get_kind_display(),
+            _("More than %(n)s organisations: see them all in the list"),
+            _("No organisation matches."),
+            lambda user: Organisation.objects.live(),
+        ),
+        SearchSection(
+            "instrument",
+            "ins",
+            _("Instruments"),
+            "instruments:instrument-list",
+            "title",
+            "title_nl",
+            "description_nl",
+            "description_en",
+            lambda i: i.get_kind_display(),
+            _("More than %(n)s instruments: see them all in the list"),
+            _("No instrument matches."),
+            lambda user: Instrument.objects.live().select_related("offered_by"),
+        ),
+        SearchSection(
+            "project",
+            "prj",
+            _("Projects"),
+            "projects:project-list",
+            "title",
+            "title_nl",
+            "summary_nl",
+            "summary_en",
+            lambda p: p.get_status_display(),
+            _("More than %(n)s projects: see them all in the list"),
+            _("No project matches."),
+            lambda user: Project.objects.live(),
+        ),
+        SearchSection(
+            "challenge",
+            "chl",
+            _("Challenges"),
+            "market:challenge-list",
+            "title",
+            "title_nl",
+            "description_nl",
+            "description_en",
+            lambda c: c.get_status_display(),
+            _("More than %(n)s challenges: see them all in the list"),
+            _("No challenge matches."),
+            lambda user: Challenge.objects.live().visible_to(user),
+        ),
+        SearchSection(
+            "solution",
+            "sol",
+            _("Solutions"),
+            "market:solution-list",
+            "title",
+            "title_nl",
+            "description_nl",
+            "description_en",
+            lambda s: s.organisation.name,
+            _("More than %(n)s solutions: see them all in the list"),
+            _("No solution matches."),
+            lambda user: Solution.objects.live().select_related("organisation"),
+        ),
+    ]
+
+
+@dataclass
+class SearchResults:
+    section: SearchSection
+    hits: list[Hit]
+    more_url: str
+    more_label: str
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Ranked search over every public registry; each kind keeps its own top list."""
+    from django.urls import reverse
 
     text = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     context: dict[str, Any] = {"q": text, "searched": bool(text)}
     if text:
-        orgs, org_hl, more_orgs = _ranked(
-            Organisation.objects.live(),
-            text,
-            "name",
-            _display_name("name_nl", "name"),
-            _description("description_nl", "description_en"),
-            SEARCH_TOP_N,
-        )
-        ins, ins_hl, more_ins = _ranked(
-            Instrument.objects.live().select_related("offered_by"),
-            text,
-            "title",
-            _display_name("title_nl", "title"),
-            _description("description_nl", "description_en"),
-            SEARCH_TOP_N,
-        )
-        context["organisation_hits"] = [
-            Hit(
-                title=safe_highlight(org_hl.get(o.pk, (str(o), ""))[0]),
-                url=o.get_absolute_url(),
-                kind=o.get_kind_display(),
-                snippet=safe_highlight(org_hl.get(o.pk, ("", ""))[1]),
-                rank=o.rank,
+        results = []
+        for section in _search_sections():
+            records, headlines, more = _ranked(
+                section.queryset(request.user),
+                text,
+                section.name_field,
+                _display_name(section.name_nl_field, section.name_field),
+                _description(section.body_nl, section.body_en),
+                SEARCH_TOP_N,
             )
-            for o in orgs
-        ]
-        context["instrument_hits"] = [
-            Hit(
-                title=safe_highlight(ins_hl.get(i.pk, (str(i), ""))[0]),
-                url=i.get_absolute_url(),
-                kind=i.get_kind_display(),
-                snippet=safe_highlight(ins_hl.get(i.pk, ("", ""))[1]),
-                rank=i.rank,
-            )
-            for i in ins
-        ]
-        context["hit_total"] = len(context["organisation_hits"]) + len(context["instrument_hits"])
-        context["more_organisations_url"] = f"{reverse('actors:organisation-list')}?q={_quote(text)}" if more_orgs else ""
-        context["more_instruments_url"] = f"{reverse('instruments:instrument-list')}?q={_quote(text)}" if more_ins else ""
+            hits = [
+                Hit(
+                    title=safe_highlight(headlines.get(r.pk, (str(r), ""))[0]),
+                    url=r.get_absolute_url(),
+                    kind=section.kind(r),
+                    snippet=safe_highlight(headlines.get(r.pk, ("", ""))[1]),
+                    rank=r.rank,
+                )
+                for r in records
+            ]
+            more_url = f"{reverse(section.list_url_name)}?q={_quote(text)}" if more else ""
+            results.append(SearchResults(section, hits, more_url, section.more_text % {"n": SEARCH_TOP_N}))
+            context[f"{section.key}_hits"] = hits
+        context["results"] = results
+        context["hit_total"] = sum(len(r.hits) for r in results)
         context["top_n"] = SEARCH_TOP_N
     return render(request, "core/search.html", context)
 

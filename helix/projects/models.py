@@ -60,6 +60,9 @@ class Project(Record):
     lessons = models.TextField(_("lessons learned"), blank=True, help_text=_("One lesson per line."))
     risks = models.TextField(_("risks and obstacles"), blank=True)
     links = ArrayField(models.URLField(max_length=500), default=list, blank=True, verbose_name=_("links and documents"))
+    link_titles = models.JSONField(
+        _("titles of the links"), default=dict, blank=True, help_text=_("Link URL -> its title (documents, websites).")
+    )
     facts = models.JSONField(_("facts"), default=list, blank=True, help_text=_("Facts as stated by the source, one per item."))
     notes = models.TextField(_("notes"), blank=True)
 
@@ -81,6 +84,7 @@ class Project(Record):
                 | models.Q(end_date__isnull=True)
                 | models.Q(start_date__lte=models.F("end_date")),
                 name="prj_period_order",
+                violation_error_message=_("The end date must be on or after the start date."),
             ),
         ]
 
@@ -155,3 +159,89 @@ class ProjectLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_project} {self.get_kind_display()} {self.to_project}"
+
+
+class ProjectContact(models.Model):
+    """The project's contact person. Personal data: shown to signed-in members only, never on
+    public pages, exports, feeds, the API or the (public) history; therefore not tracked by
+    pghistory, like helix.actors.models.ContactPerson."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="contact")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("project contact")
+        verbose_name_plural = _("project contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Lighthouse(models.Model):
+    """Lighthouse model: for a period, one municipality leads a domain and shares what it learns
+    with its followers (other municipalities). Curators keep these records."""
+
+    domain = models.ForeignKey(
+        Term,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"scheme__slug": "domains"},
+        verbose_name=_("domain"),
+    )
+    municipality = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="lighthouse_roles",
+        limit_choices_to={"kind": "municipality"},
+        verbose_name=_("lighthouse municipality"),
+    )
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"), null=True, blank=True, help_text=_("Empty: still running."))
+    followers = models.ManyToManyField(
+        Organisation, through="LighthouseFollower", blank=True, related_name="lighthouses_followed", verbose_name=_("followers")
+    )
+    note = models.TextField(_("note"), blank=True)
+    source = models.TextField(_("source"), blank=True, help_text=_("Where the facts come from."))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["domain__code", "-start_date", "id"]
+        verbose_name = _("lighthouse")
+        verbose_name_plural = _("lighthouses")
+        constraints = [
+            models.UniqueConstraint(fields=["domain", "municipality", "start_date"], name="prj_lighthouse_unique"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(start_date__lte=models.F("end_date")),
+                name="prj_lighthouse_period_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} · {self.domain}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:lighthouse-detail", kwargs={"pk": self.pk})
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class LighthouseFollower(models.Model):
+    lighthouse = models.ForeignKey(Lighthouse, on_delete=models.CASCADE, related_name="follower_links")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="lighthouse_followings",
+        limit_choices_to={"kind": "municipality"},
+        verbose_name=_("follower"),
+    )
+
+    class Meta:
+        ordering = ["lighthouse", "organisation__name", "id"]
+        verbose_name = _("lighthouse follower")
+        verbose_name_plural = _("lighthouse followers")
+        constraints = [models.UniqueConstraint(fields=["lighthouse", "organisation"], name="prj_lighthouse_follower_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} follows {self.lighthouse}"

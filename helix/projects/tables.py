@@ -9,17 +9,44 @@ from django.utils.translation import gettext_lazy as _
 
 from helix.core.tabular import Column, attr, related_values
 
-from .models import ProjectFunding, ProjectPartner
+from .models import ProjectFunding, ProjectLink, ProjectPartner
 
 Q = TypeVar("Q", bound=QuerySet[Any])
 
 
+# Rows of a relation are "identifier | detail" items (the import reads them back, see importers.py).
+
+
 def _partners(project: Any) -> list[str]:
-    return sorted(p.organisation.slug for p in project.partnerships.all())
+    return sorted(f"{p.organisation.slug} | {p.role}" if p.role else p.organisation.slug for p in project.partnerships.all())
 
 
 def _funding(project: Any) -> list[str]:
-    return sorted(f.instrument.slug for f in project.fundings.all())
+    return sorted(
+        f"{f.instrument.slug} | {f.amount}" if f.amount is not None else f.instrument.slug for f in project.fundings.all()
+    )
+
+
+def _result(item: Any) -> str:
+    if isinstance(item, dict):
+        return " | ".join(str(item.get(k) if item.get(k) is not None else "") for k in ("indicator", "value", "unit"))
+    return str(item)
+
+
+def _results(project: Any) -> list[str]:
+    results = project.results if isinstance(project.results, list) else [project.results]
+    return [_result(item) for item in results if item]
+
+
+def _links(project: Any) -> list[str]:
+    titles = project.link_titles or {}
+    return [f"{url} | {titles[url]}" if titles.get(url) else url for url in project.links]
+
+
+def _links_to(project: Any) -> list[str]:
+    return sorted(
+        " | ".join(part for part in (link.kind, link.to_project.slug, link.note) if part) for link in project.links_out.all()
+    )
 
 
 def _lines(path: str) -> Any:
@@ -51,7 +78,9 @@ PROJECT_COLUMNS: list[Column] = [
     Column("success_factors", _("success factors"), attr("success_factors"), export_only=True),
     Column("lessons", _("lessons learned"), _lines("lessons"), export_only=True),
     Column("risks", _("risks and obstacles"), attr("risks"), export_only=True),
-    Column("links", _("links and documents"), attr("links"), export_only=True),
+    Column("results", _("results"), _results, export_only=True),
+    Column("links", _("links and documents"), _links, export_only=True),
+    Column("links_to", _("linked projects"), _links_to, export_only=True),
     Column("facts", _("facts"), attr("facts"), export_only=True),
     Column("notes", _("notes"), attr("notes"), export_only=True),
     Column("source", _("source"), attr("source"), export_only=True),
@@ -67,4 +96,5 @@ def optimise(qs: Q) -> Q:
         "sdgs",
         Prefetch("partnerships", queryset=ProjectPartner.objects.select_related("organisation")),
         Prefetch("fundings", queryset=ProjectFunding.objects.select_related("instrument")),
+        Prefetch("links_out", queryset=ProjectLink.objects.select_related("to_project")),
     )

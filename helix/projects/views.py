@@ -21,14 +21,14 @@ from helix.core.listing import (
     filter_key,
     most_used_organisations,
 )
-from helix.core.permissions import can_edit
 from helix.core.tabular import Column
 from helix.core.views import DetailRow, Link, field_label, get_visible_or_404, links_to, text_in_language
 
 from . import tables
 from .choices import INVERSE_LABELS, SYMMETRIC_KINDS, LinkKind
 from .filters import SORTS, ProjectFilter
-from .models import Project, ProjectFunding, ProjectLink, ProjectPartner
+from .models import Project, ProjectContact, ProjectFunding, ProjectLink, ProjectPartner
+from .permissions import can_edit_project
 
 SORT_LABELS = {
     "title": _("Title (A-Z)"),
@@ -187,7 +187,7 @@ def _rows(project: Project) -> list[DetailRow]:
         DetailRow(label("results"), [_result(r) for r in results if r]),
         DetailRow(label("success_factors"), project.success_factors),
         DetailRow(label("risks"), project.risks),
-        DetailRow(label("links"), links=[Link(url, url) for url in project.links]),
+        DetailRow(label("links"), links=[Link((project.link_titles or {}).get(url) or url, url) for url in project.links]),
         DetailRow(label("notes"), project.notes),
     ]
 
@@ -203,6 +203,9 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "facts": [str(f) for f in project.facts] if isinstance(project.facts, list) else [str(project.facts)],
         "lessons": project.lesson_lines,
         "linked": linked_projects(project),
-        "can_edit": can_edit(request.user, project),
+        "can_edit": can_edit_project(request.user, project),
+        # Personal data: only signed-in members see (and receive in the HTML) the contact person.
+        "show_contact": request.user.is_authenticated,
+        "contact": ProjectContact.objects.filter(project=project).first() if request.user.is_authenticated else None,
     }
     return render(request, "projects/project_detail.html", context)

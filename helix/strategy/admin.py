@@ -6,7 +6,17 @@ from django.contrib import admin
 
 from helix.core.admin import ArchivedFilter, RecordAdmin
 
-from .models import Action, Cluster, GovernmentRole, OrganisationalOption, ProgressUpdate, Recommendation, RoleOption
+from .models import (
+    Action,
+    Cluster,
+    GovernmentRole,
+    Indicator,
+    Measurement,
+    OrganisationalOption,
+    ProgressUpdate,
+    Recommendation,
+    RoleOption,
+)
 
 
 class ActionInline(admin.TabularInline):
@@ -41,3 +51,18 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 admin.site.register(Cluster)
 admin.site.register(GovernmentRole)
 admin.site.register(OrganisationalOption)
+
+
+class MeasurementInline(admin.TabularInline):
+    model = Measurement
+    extra = 0
+    readonly_fields = ("computed",)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("slug", "name_nl", "kind", "unit", "target_value", "target_date")
+    list_filter = ("kind",)
+    search_fields = ("slug", "name_nl", "name_en")
+    filter_horizontal = ("recommendations",)
+    inlines = (MeasurementInline,)

@@ -35,3 +35,10 @@ class ProgressStatus(models.TextChoices):
     def step(self) -> int:
         """4 (fully) down to 1 (not on track): shown as text and as a count of filled steps."""
         return {"fully_on_track": 4, "largely_on_track": 3, "partially_on_track": 2, "not_on_track": 1}[self.value]
+
+
+class IndicatorKind(models.TextChoices):
+    """Manual indicators get measurements from curators and owners; computed ones from Helix's own data."""
+
+    MANUAL = "manual", _("Manual")
+    COMPUTED = "computed", _("Computed from Helix")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from helix.actors.models import Organisation
 from helix.core.models import Record, Term, localized
 
-from .choices import LinkRelation, ProgressStatus, RoleBasis
+from .choices import IndicatorKind, LinkRelation, ProgressStatus, RoleBasis
 
 
 def track(**kwargs: Any) -> Any:
@@ -241,6 +241,10 @@ class ProgressUpdate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    # The status the indicators suggested when the update was made (empty: no indicator data),
+    # and why the owner declared another one (required when they differ).
+    suggested_status = models.CharField(_("suggested status"), max_length=20, choices=ProgressStatus.choices, blank=True)
+    override_reason = models.TextField(_("reason for departing from the suggested status"), blank=True)
 
     class Meta:
         ordering = ["-as_of", "-created_at", "-id"]
@@ -254,3 +258,99 @@ class ProgressUpdate(models.Model):
     @property
     def status_choice(self) -> ProgressStatus:
         return ProgressStatus(self.status)
+
+    @property
+    def suggested_choice(self) -> ProgressStatus | None:
+        return ProgressStatus(self.suggested_status) if self.suggested_status else None
+
+    @property
+    def overrides_suggestion(self) -> bool:
+        return bool(self.suggested_status) and self.suggested_status != self.status
+
+
+@track()
+class Indicator(models.Model):
+    """A measurable indicator of progress, linked to recommendations.
+
+    Manual indicators get their measurements from curators and the owners of a linked
+    recommendation; computed ones are documented functions over Helix's live data
+    (helix.strategy.indicators.COMPUTATIONS), recorded by `snapshot_indicators`.
+    """
+
+    slug = models.SlugField(_("identifier"), max_length=80, unique=True)
+    name_nl = models.CharField(_("Dutch name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    description_en = models.TextField(_("definition"), blank=True)
+    unit = models.CharField(_("unit"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=10, choices=IndicatorKind.choices, default=IndicatorKind.MANUAL)
+    computation = models.CharField(
+        _("computation"), max_length=60, blank=True, help_text=_("For computed indicators: the function that computes it.")
+    )
+    baseline_value = models.DecimalField(_("baseline"), max_digits=16, decimal_places=4, null=True, blank=True)
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    target_value = models.DecimalField(_("target"), max_digits=16, decimal_places=4, null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    recommendations = models.ManyToManyField(
+        Recommendation, blank=True, related_name="indicators", verbose_name=_("recommendations")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="manual") | ~models.Q(computation=""), name="strategy_indicator_computed_has_function"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(baseline_date__isnull=True)
+                | models.Q(target_date__isnull=True)
+                | models.Q(baseline_date__lt=models.F("target_date")),
+                name="strategy_indicator_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:indicator-detail", kwargs={"slug": self.slug})
+
+    @property
+    def name(self) -> str:
+        return localized(nl=self.name_nl, en=self.name_en)
+
+    @property
+    def is_computed(self) -> bool:
+        return self.kind == IndicatorKind.COMPUTED
+
+
+@track()
+class Measurement(models.Model):
+    """One value of an indicator on a date, with its source. Computed values: one per indicator and date."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+    measured_on = models.DateField(_("date"), default=timezone.localdate)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    computed = models.BooleanField(_("computed"), default=False, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["indicator_id", "-measured_on", "-created_at", "-id"]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        indexes = [models.Index(fields=["indicator", "-measured_on", "-created_at"], name="strategy_measurement_latest")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "measured_on"], condition=models.Q(computed=True), name="strategy_measurement_computed_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.measured_on}: {self.value}"

@@ -31,7 +31,7 @@ def test_search_from_home_to_a_municipality_page(study_data, page, axe):
     assert_accessible(axe, page)
 
     # The home page's search box: type and press Enter.
-    page.get_by_label("Zoek organisaties en instrumenten").fill("Gent")
+    page.get_by_label("Zoeken in organisaties, instrumenten, projecten, uitdagingen en oplossingen").fill("Gent")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/zoeken/\?q=Gent$"))
     assert re.search(r"\d+ resultaten? voor “Gent”", page.get_by_role("status").inner_text())
@@ -42,7 +42,7 @@ def test_search_from_home_to_a_municipality_page(study_data, page, axe):
     assert_accessible(axe, page)
 
     # A Dutch inflected form finds the singular: "oproepen" highlights "Oproep" (stemming).
-    search = page.get_by_label("Zoek organisaties en instrumenten")
+    search = page.get_by_label("Zoeken in organisaties, instrumenten, projecten, uitdagingen en oplossingen")
     search.fill("oproepen")
     search.press("Enter")
     page.wait_for_url(re.compile(r"q=oproepen"))

@@ -70,3 +70,13 @@ def test_the_command_asks_for_a_person(db):
     out = StringIO()
     call_command("erase_personal_data", "--email", "nobody@example.org", stdout=out)
     assert "Nothing found" in out.getvalue()
+
+
+def test_erasure_covers_project_contacts(cast):
+    from helix.projects.models import Project, ProjectContact
+
+    project = Project.objects.create(slug="p-erase", title="Project", source="test", lead=cast.org_a)
+    ProjectContact.objects.create(project=project, name="Jana Peeters", email="jana@example.org")
+    call_command("erase_personal_data", "--email", "jana@example.org", stdout=StringIO())
+    assert not ProjectContact.objects.filter(project=project).exists()
+    assert Project.objects.filter(pk=project.pk).exists()

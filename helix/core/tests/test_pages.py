@@ -88,6 +88,26 @@ def test_search_finds_instruments_too(client):
     assert [h.url for h in response.context["instrument_hits"]] == [instrument.get_absolute_url()]
 
 
+def test_search_covers_projects_challenges_and_solutions_but_not_drafts(client, cast, client_as):
+    from helix.projects.models import Project
+    from tests.factories import ChallengeFactory, SolutionFactory
+
+    project = Project.objects.create(slug="zonnewarmte", title="Zonnewarmte in de wijk", source="test")
+    public = ChallengeFactory(title="Warmtenet voor de wijk", owners=[cast.org_a])
+    draft = ChallengeFactory(title="Warmtenet ontwerp", status="draft", published_at=None, owners=[cast.org_a])
+    solution = SolutionFactory(title="Warmtepomp als dienst", organisation=cast.org_b)
+
+    response = client.get(reverse("search"), {"q": "warmte"})
+    assert [h.url for h in response.context["project_hits"]] == [project.get_absolute_url()]
+    assert [h.url for h in response.context["challenge_hits"]] == [public.get_absolute_url()]
+    assert [h.url for h in response.context["solution_hits"]] == [solution.get_absolute_url()]
+    assert draft.title not in response.content.decode()
+
+    # The owner's editor sees their own draft too.
+    own = client_as(cast.editor_a).get(reverse("search"), {"q": "warmte"})
+    assert {h.url for h in own.context["challenge_hits"]} == {public.get_absolute_url(), draft.get_absolute_url()}
+
+
 def test_search_snippets_escape_the_source_text(client):
     OrganisationFactory(name="Xss Test", description_nl="Kosten < baten: slimme verlichting <img src=x onerror=alert(1)>")
     response = client.get(reverse("search"), {"q": "verlichting"})

@@ -86,6 +86,7 @@ def test_odd_parameters_never_answer_500(client, projects, params):
     assert client.get(API, params).status_code < 500
 
 
-def test_writes_are_not_offered(client_as, cast, projects):
-    response = client_as(cast.curator).post(API, {"title": "New"}, content_type="application/json")
-    assert response.status_code == 405
+def test_anonymous_writes_are_refused(client_as, cast, projects):
+    """Writes need a token (see test_api_writes.py for the rights of each persona)."""
+    response = client_as(None).post(API, {"title": "New"}, content_type="application/json")
+    assert response.status_code == 401 and response.json()["code"] == "not_authenticated"

@@ -85,7 +85,10 @@ def test_json_export_contains_exactly_the_filtered_rows(client, projects):
     data = json.loads(response.content)
     assert [row["slug"] for row in data] == ["data-portal", "digital-twin"]
     portal = data[0]
-    assert portal["partners"] == ["research-lab"] and portal["places"] == ["gemeente-gent-44021", "gemeente-leuven-24062"]
+    assert portal["partners"] == ["research-lab | data platform"] and portal["places"] == [
+        "gemeente-gent-44021",
+        "gemeente-leuven-24062",
+    ]
     assert portal["status"] == "completed" and portal["lead"] == "city-lead"
     csv = client.get(LIST, {"status": "pilot", "format": "csv"}).content.decode("utf-8-sig")
     assert "bike-counters" in csv and "digital-twin" not in csv
