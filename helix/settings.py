@@ -252,3 +252,7 @@ HELIX_DATA_LICENCE = os.environ.get("HELIX_DATA_LICENCE", "http://publications.e
 # Maturity self-assessment (helix.maturity, docs/maturity.md): smallest group of municipalities
 # whose aggregate is shown (peer comparison, region-wide distribution).
 HELIX_MATURITY_MIN_GROUP = int(os.environ.get("HELIX_MATURITY_MIN_GROUP", "5"))
+
+# Similar projects (docs/knowledge-hub.md): above this many projects (PostgreSQL's estimate) the
+# in-memory index gives way to PostgreSQL candidates re-ranked by the engine.
+HELIX_SIMILAR_INDEX_MAX = int(os.environ.get("HELIX_SIMILAR_INDEX_MAX", "50000"))

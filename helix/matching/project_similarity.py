@@ -28,6 +28,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db import connection
+
 from helix.actors.choices import OrganisationKind
 from helix.actors.models import Organisation
 from helix.core.listing import data_version
@@ -191,11 +194,29 @@ def _ranked(found: list[SimilarProject]) -> list[RankedProject]:
     return [RankedProject(by_id[r.project.id], r.score, r.explanation, r.link) for r in found if r.project.id in by_id]
 
 
+def _estimated_projects() -> int:
+    """PostgreSQL's row estimate of the project table (no count over a large table)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'projects_project'::regclass")
+        row = cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _similar(query: ProjectProfile, limit: int) -> list[SimilarProject]:
+    """The in-memory index while the registry is small; above `HELIX_SIMILAR_INDEX_MAX` projects
+    the scaled path (PostgreSQL candidates re-ranked by the same engine, same explanations)."""
+    if _estimated_projects() > settings.HELIX_SIMILAR_INDEX_MAX:
+        from helix.projects.similar_scale import similar_profiles
+
+        return similar_profiles(query, limit=limit)
+    return project_index().similar(query, limit=limit)
+
+
 def similar_to_project(project: Project, *, limit: int = 10, user: Any = None) -> list[RankedProject]:
     """The projects most similar to `project` that ran elsewhere (not in any of its places)."""
-    return _ranked(project_index().similar(project_query(project), limit=_limit(limit)))
+    return _ranked(_similar(project_query(project), _limit(limit)))
 
 
 def similar_to_challenge(challenge: Challenge, *, limit: int = 10, user: Any = None) -> list[RankedProject]:
     """Projects that did what a challenge asks for, elsewhere than its owners."""
-    return _ranked(project_index().similar(challenge_query(challenge), limit=_limit(limit)))
+    return _ranked(_similar(challenge_query(challenge), _limit(limit)))

@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from helix.actors.choices import OrganisationKind
@@ -147,11 +148,24 @@ def _result_for(request: HttpRequest, slug: str, pk: int) -> tuple[Assessment, b
     return assessment, member
 
 
+ANSWER_COLUMNS = [
+    Column("building_block", gettext_lazy("Building block"), lambda a: a.question.building_block.label),
+    Column("question_key", gettext_lazy("Question key"), lambda a: a.question.key),
+    Column("question", gettext_lazy("Question"), lambda a: a.question.text),
+    Column("level", gettext_lazy("Level"), lambda a: a.level),
+    Column("evidence", gettext_lazy("Evidence"), lambda a: a.evidence),
+]
+
+
 @login_required
 def result(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """An assessment's result; `?format=xlsx|csv` downloads its answers (same rights as the page)."""
     assessment, member = _result_for(request, slug, pk)
     org = assessment.organisation
     answers = list(assessment.answers.select_related("question", "question__building_block").prefetch_related("question__levels"))
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "csv"):
+        return export_response(fmt, ANSWER_COLUMNS, answers, filename=f"maturity-{org.slug}-{assessment.pk}")
     context: dict[str, Any] = {
         "org": org,
         "assessment": assessment,

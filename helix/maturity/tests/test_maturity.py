@@ -162,7 +162,14 @@ def test_nobody_else_sees_a_municipalitys_answers(questionnaire: str, client_as:
         reverse("maturity:municipality", args=[gent.slug]),
         reverse("maturity:fill", args=[gent.slug]),
         reverse("maturity:result", args=[gent.slug, result.pk]),
+        reverse("maturity:result", args=[gent.slug, result.pk]) + "?format=csv",
     ]
+    # The member downloads the answers: one row per question, with the level given.
+    download = client_as(member).get(urls[-1])
+    assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
+    lines = download.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 1 + result.answers.count()
+    assert {line.split(",")[1] for line in lines[1:]} == set(result.answers.values_list("question__key", flat=True))
     for user in (other, cast.curator, cast.editor_a, cast.admin):
         client = client_as(user)
         for url in urls:

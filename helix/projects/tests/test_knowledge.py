@@ -84,6 +84,21 @@ def test_similar_projects_are_elsewhere_with_reasons_and_links(world):
     assert linked.link is not None and linked.link.kind == "inspired_by" and linked.link.outgoing
 
 
+def test_large_registries_take_the_scaled_path_with_the_same_explanations(world, settings, monkeypatch):
+    from helix.projects import similar_scale
+
+    small = project_similarity.similar_to_project(world["query"], limit=10)
+    calls = []
+    real = similar_scale.similar_profiles
+    monkeypatch.setattr(similar_scale, "similar_profiles", lambda q, limit: calls.append(q.id) or real(q, limit=limit))
+    settings.HELIX_SIMILAR_INDEX_MAX = -2  # every registry counts as large (the estimate is >= -1)
+    large = project_similarity.similar_to_project(world["query"], limit=10)
+    assert calls == [world["query"].pk]
+    assert large[0].object.pk == small[0].object.pk == world["elsewhere"].pk
+    assert {str(c.criterion) for c in large[0].explanation} == {str(c.criterion) for c in small[0].explanation}
+    assert world["same_town"].pk not in [r.object.pk for r in large]
+
+
 def test_archived_projects_drop_out(world):
     first = project_similarity.similar_to_project(world["query"], limit=10)
     world["elsewhere"].archived_at = datetime.datetime.now(tz=datetime.UTC)
