@@ -5,15 +5,7 @@
 
 from __future__ import annotations
 
-import argparse
-import json
-from pathlib import Path
-from typing import Any
-
-from django.core.management.base import CommandError, CommandParser
-
-from helix.core.importing import CommitFailed, ImportPlan, ImportRefused, RevertRefused, Status
-from helix.core.importing.command import ImportCommand
+from helix.core.importing.command import PlannedImportCommand
 from helix.projects.importers import commit_project_import, plan_project_import, undo_project_import
 
 DESCRIPTION = """\
@@ -55,103 +47,11 @@ was written).
 """
 
 
-class Command(ImportCommand):
+class Command(PlannedImportCommand):
     help = "Import projects from an .xlsx or .json file in Helix's export layout (all rows or none)."
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.description = DESCRIPTION
-        parser.epilog = EPILOG
-        parser.formatter_class = argparse.RawDescriptionHelpFormatter
-        return parser
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", nargs="?", help="The file to import: an .xlsx workbook or a .json file.")
-        parser.add_argument("--dry-run", action="store_true", help="Check every row and show the changes; write nothing.")
-        parser.add_argument(
-            "--format",
-            choices=["text", "json"],
-            default="text",
-            help="How to print the report: readable text (default) or JSON for scripts.",
-        )
-        parser.add_argument("--user", help="Username recorded in the history as the importer (e.g. the curator).")
-        parser.add_argument(
-            "--undo",
-            metavar="BATCH",
-            help="Revert the import_projects run with this history batch id (printed at the end of the run) instead.",
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        user = self._user(options.get("user"))
-        as_json = options["format"] == "json"
-        dry_run = bool(options["dry_run"])
-        if options.get("undo"):
-            if options.get("path") or dry_run:
-                raise CommandError("--undo BATCH takes no PATH and no --dry-run.")
-            self._undo(options["undo"], user=user, as_json=as_json)
-            return
-        if not options.get("path"):
-            raise CommandError("Give the PATH of the file to import (or --undo BATCH).")
-        try:
-            plan = plan_project_import(self._check(Path(options["path"])))
-        except ImportRefused as error:
-            self._refused(str(error), as_json=as_json)
-            raise CommandError(f"Refused: {error}") from None
-        if not plan.errors and not dry_run:
-            try:
-                commit_project_import(plan, user=user)
-            except CommitFailed as error:
-                plan.file_errors.extend(error.issues)
-        self._summary(plan, as_json=as_json, dry_run=dry_run)
-        if plan.errors:
-            raise CommandError(f"{len(plan.errors)} error(s); nothing was imported.")
-
-    def _summary(self, plan: ImportPlan, *, as_json: bool, dry_run: bool) -> None:
-        if as_json:
-            data = plan.as_json(dry_run=dry_run)
-            data["rows"] = [
-                {
-                    "sheet": row.sheet,
-                    "row": row.row,
-                    "kind": row.target,
-                    "label": row.label,
-                    "status": row.status,
-                    "slug": getattr(row.instance, "slug", None) if row.instance is not None else None,
-                    "changes": [{"column": c.column, "old": c.old, "new": c.new} for c in row.changes],
-                }
-                for row in plan.rows
-            ]
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-            return
-        for sheet in plan.sheets:
-            what = f"{sheet.layout} (header row {sheet.header_row})" if sheet.layout else ""
-            self.stdout.write(f"Sheet {sheet.name!r}: {what} {sheet.note}".rstrip())
-        for row in plan.rows:
-            if row.status in (Status.NEW, Status.CHANGED):
-                verb = "new" if row.status == Status.NEW else "changed"
-                fields = ", ".join(c.column for c in row.changes)
-                self.stdout.write(f"  {row.sheet} row {row.row}: {verb} {row.target} {row.label!r} ({fields})")
-        for issue in plan.errors:
-            self.stderr.write(f"  error: {issue}")
-        verb = "would be" if dry_run or plan.errors else "were"
-        self.stdout.write(
-            f"{plan.count(Status.NEW)} {verb} created, {plan.count(Status.CHANGED)} {verb} updated, "
-            f"{plan.count(Status.UNCHANGED)} unchanged, {len(plan.errors)} errors."
-        )
-        if plan.batch:
-            self.stdout.write(f"History batch: {plan.batch} (undo: manage.py import_projects --undo {plan.batch})")
-
-    def _undo(self, batch: str, *, user: Any, as_json: bool) -> None:
-        try:
-            report = undo_project_import(batch, user=user)
-        except RevertRefused as error:
-            if as_json:
-                self.stdout.write(json.dumps({"batch": batch, "reverted": False, "error": str(error)}, indent=2))
-            raise CommandError(str(error)) from None
-        if as_json:
-            self.stdout.write(json.dumps({**report.as_json(), "reverted": True}, ensure_ascii=False, indent=2))
-            return
-        self.stdout.write(
-            f"Undid batch {batch}: {len(report.deleted)} deleted, {len(report.archived)} archived, "
-            f"{len(report.restored)} restored (history batch of the undo: {report.revert_batch})."
-        )
+    command_name = "import_projects"
+    description = DESCRIPTION
+    epilog = EPILOG
+    plan_import = staticmethod(plan_project_import)
+    commit_import = staticmethod(commit_project_import)
+    undo_import = staticmethod(undo_project_import)
