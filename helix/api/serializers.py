@@ -14,7 +14,7 @@ from helix.actors.models import ExternalIdentifier, Membership, Organisation, Pr
 from helix.core.models import Figure, Record, Scheme, Term
 from helix.instruments.choices import InstrumentStatus
 from helix.instruments.models import Instrument
-from helix.projects.models import Project, ProjectFunding, ProjectLink, ProjectPartner
+from helix.projects.models import ProjectLink
 from helix.strategy.models import Cluster, GovernmentRole, ProgressUpdate, Recommendation
 from helix.strategy.roadmap import dependencies
 
@@ -299,95 +299,12 @@ def project_field(**kwargs: Any) -> BriefRecordField:
     return BriefRecordField(view_name=PROJECT_VIEW, name_attr="title", read_only=True, **kwargs)
 
 
-class ProjectPartnerSerializer(serializers.ModelSerializer):
-    organisation = organisation_field(read_only=True)
-
-    class Meta:
-        model = ProjectPartner
-        fields = ["organisation", "role"]
-
-
-class ProjectFundingSerializer(serializers.ModelSerializer):
-    instrument = BriefRecordField(view_name=INSTRUMENT_VIEW, name_attr="title", read_only=True)
-
-    class Meta:
-        model = ProjectFunding
-        fields = ["instrument", "amount"]
-
-
-class ProjectLinkToSerializer(serializers.ModelSerializer):
-    project = project_field(source="to_project", help_text="The project this one links to.")
-
-    class Meta:
-        model = ProjectLink
-        fields = ["kind", "project", "note"]
-
-
 class ProjectLinkFromSerializer(serializers.ModelSerializer):
     project = project_field(source="from_project", help_text="The project that links to this one.")
 
     class Meta:
         model = ProjectLink
         fields = ["kind", "project", "note"]
-
-
-class ProjectSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name=PROJECT_VIEW, lookup_field="slug")
-    lead = organisation_field(read_only=True, allow_null=True)
-    partners = ProjectPartnerSerializer(source="partnerships", many=True, read_only=True)
-    places = organisation_field(many=True, read_only=True)
-    domains = TermField(scheme="domains", many=True, read_only=True)
-    sdgs = TermField(scheme="sdgs", many=True, read_only=True)
-    phase = TermField(scheme="phases", read_only=True, allow_null=True)
-    funding = ProjectFundingSerializer(source="fundings", many=True, read_only=True)
-    links_to = ProjectLinkToSerializer(source="links_out", many=True, read_only=True)
-    links_from = ProjectLinkFromSerializer(source="links_in", many=True, read_only=True)
-
-    class Meta:
-        model = Project
-        fields = [
-            "id",
-            "slug",
-            "url",
-            "version",
-            "title",
-            "title_nl",
-            "summary_nl",
-            "summary_en",
-            "project_type",
-            "lead",
-            "partners",
-            "places",
-            "area",
-            "domains",
-            "sdgs",
-            "status",
-            "phase",
-            "start_date",
-            "end_date",
-            "period_text",
-            "budget",
-            "funding",
-            "objectives",
-            "results",
-            "success_factors",
-            "lessons",
-            "risks",
-            "links",
-            "facts",
-            "notes",
-            "links_to",
-            "links_from",
-            "source",
-            "last_verified",
-            "created_at",
-            "updated_at",
-            "archived_at",
-        ]
-        read_only_fields = fields
-
-
-# -- strategy monitor (M8) ------------------------------------------------------------------
 
 
 class ClusterBriefSerializer(serializers.ModelSerializer):

@@ -34,9 +34,6 @@ from helix.core.services import archive_record, restore_record, save_record
 from helix.instruments.filters import SORTS as INSTRUMENT_SORTS
 from helix.instruments.filters import InstrumentFilter
 from helix.instruments.models import Instrument
-from helix.projects.filters import SORTS as PROJECT_SORTS
-from helix.projects.filters import ProjectFilter
-from helix.projects.models import Project, ProjectFunding, ProjectLink, ProjectPartner
 from helix.strategy.models import ProgressUpdate, Recommendation, RecommendationLink, RoleOption
 
 from .errors import InvalidIfMatch
@@ -47,7 +44,6 @@ from .serializers import (
     InstrumentSerializer,
     MembershipSerializer,
     OrganisationSerializer,
-    ProjectSerializer,
     RecommendationSerializer,
     RecordSerializer,
     SchemeDetailSerializer,
@@ -253,46 +249,6 @@ class InstrumentViewSet(RecordViewSet):
         offered_by = data["offered_by"]
         if offered_by is None or not can_edit_organisation(user, offered_by.pk):
             raise PermissionDenied(_("You may only assign instruments to organisations you edit."))
-
-
-@extend_schema_view(
-    list=extend_schema(summary="List projects, pilots and initiatives"),
-    retrieve=extend_schema(summary="One project, by identifier (slug)"),
-)
-class ProjectViewSet(ReadViewSet):
-    """Projects (knowledge hub), read-only for now. Archived projects answer 404 except to curators."""
-
-    serializer_class = ProjectSerializer
-    filterset_class = ProjectFilter
-    ordering_options = PROJECT_SORTS
-    default_ordering = "title"
-
-    def get_queryset(self) -> QuerySet[Any]:
-        live_orgs = Organisation.objects.live()
-        qs = Project.objects.select_related("lead", "phase").prefetch_related(
-            "domains",
-            "sdgs",
-            Prefetch("places", queryset=live_orgs),
-            Prefetch(
-                "partnerships",
-                queryset=ProjectPartner.objects.filter(organisation__archived_at__isnull=True).select_related("organisation"),
-            ),
-            Prefetch(
-                "fundings",
-                queryset=ProjectFunding.objects.filter(instrument__archived_at__isnull=True).select_related("instrument"),
-            ),
-            Prefetch(
-                "links_out",
-                queryset=ProjectLink.objects.filter(to_project__archived_at__isnull=True).select_related("to_project"),
-            ),
-            Prefetch(
-                "links_in",
-                queryset=ProjectLink.objects.filter(from_project__archived_at__isnull=True).select_related("from_project"),
-            ),
-        )
-        if self.action == "list" or not is_curator(self.request.user):
-            qs = qs.filter(archived_at__isnull=True)
-        return qs
 
 
 @extend_schema_view(list=extend_schema(summary="List memberships and other relations between organisations"))
