@@ -270,6 +270,13 @@ def _municipality_rows(org: Organisation) -> list[DetailRow]:
     ]
 
 
+def _open_datasets(org: Organisation) -> int:
+    """How many harvested datasets this organisation publishes (its open-data portfolio)."""
+    from helix.opendata.models import Dataset
+
+    return Dataset.objects.filter(organisation=org).count()
+
+
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     org = get_visible_or_404(_detail_queryset(request.user), request.user, slug=slug)
     description, description_lang = text_in_language(org.description_nl, org.description_en)
@@ -288,6 +295,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "co_offered": list(org.instruments_co_offered.all()),
         "managed": list(org.instruments_managed.all()),
         "projects": list(Project.objects.live().involving(org)),  # type: ignore[attr-defined]
+        "open_datasets": _open_datasets(org),
         "show_contacts": request.user.is_authenticated,
         "contacts": list(org.contacts.all()) if request.user.is_authenticated else [],
         "can_edit": can_edit(request.user, org),

@@ -143,6 +143,14 @@ def test_portfolio_page(client, source, org):
     assert sum(b["count"] for b in response.context["bands"]) == 2
 
 
+def test_organisation_page_links_to_its_portfolio_only_when_it_publishes(client, source, org):
+    portfolio = reverse("opendata_quality:portfolio", args=[org.slug])
+    assert portfolio not in client.get(org.get_absolute_url()).content.decode()
+    make_dataset(source, "dataset_gov_de.rdf", org=org)
+    html = client.get(org.get_absolute_url()).content.decode()
+    assert f'href="{portfolio}"' in html and 'id="opendata-heading"' in html
+
+
 def test_portfolio_of_unknown_or_archived_organisation_is_404(client, org):
     assert client.get(reverse("opendata_quality:portfolio", args=["nope"])).status_code == 404
     from django.utils import timezone
