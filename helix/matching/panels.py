@@ -49,25 +49,22 @@ class ShownMatch:
     explanation: list[ShownContribution]
 
 
-def shown(ranked: list[RankedObject]) -> list[ShownMatch]:
+def shown_explanation(explanation: Any, labels: dict[str, Any] = CRITERION_LABELS) -> list[ShownContribution]:
+    """An engine explanation as table rows with translated criterion labels."""
     return [
-        ShownMatch(
-            object=r.object,
-            kind=r.kind,
-            score=r.score,
-            explanation=[
-                ShownContribution(
-                    criterion=str(c.criterion),
-                    label=str(CRITERION_LABELS.get(str(c.criterion), str(c.criterion))),
-                    weight=c.weight,
-                    value=c.value,
-                    contribution=c.contribution,
-                )
-                for c in r.explanation
-            ],
+        ShownContribution(
+            criterion=str(c.criterion),
+            label=str(labels.get(str(c.criterion), str(c.criterion))),
+            weight=c.weight,
+            value=c.value,
+            contribution=c.contribution,
         )
-        for r in ranked
+        for c in explanation
     ]
+
+
+def shown(ranked: list[RankedObject]) -> list[ShownMatch]:
+    return [ShownMatch(object=r.object, kind=r.kind, score=r.score, explanation=shown_explanation(r.explanation)) for r in ranked]
 
 
 def _organisations(ranked: list[RankedObject]) -> list[Organisation]:

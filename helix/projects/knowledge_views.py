@@ -20,6 +20,7 @@ from helix.core.views import get_visible_or_404
 from helix.market.models import Challenge
 from helix.matching import project_similarity
 from helix.matching.engine.projects import LinkRef
+from helix.matching.panels import ShownContribution, shown_explanation
 from helix.matching.project_similarity import RankedProject
 
 from . import lighthouses, overviews
@@ -40,20 +41,11 @@ PANEL_LIMIT = 5
 
 
 @dataclass(frozen=True)
-class ShownLine:
-    criterion: str
-    label: str
-    weight: float
-    value: float
-    contribution: float
-
-
-@dataclass(frozen=True)
 class ShownSimilar:
     object: Project
     kind: str
     score: float
-    explanation: list[ShownLine]
+    explanation: list[ShownContribution]
     link_label: str
 
 
@@ -71,16 +63,7 @@ def shown(ranked: list[RankedProject]) -> list[ShownSimilar]:
             object=r.object,
             kind="project",
             score=r.score,
-            explanation=[
-                ShownLine(
-                    criterion=str(c.criterion),
-                    label=str(CRITERION_LABELS.get(str(c.criterion), str(c.criterion))),
-                    weight=c.weight,
-                    value=c.value,
-                    contribution=c.contribution,
-                )
-                for c in r.explanation
-            ],
+            explanation=shown_explanation(r.explanation, CRITERION_LABELS),
             link_label=link_label(r.link),
         )
         for r in ranked
