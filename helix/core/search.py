@@ -9,11 +9,12 @@ updates are indexed too). Text is indexed twice: with the accent-free Dutch conf
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramWordSimilarity
 from django.db import models
 from django.db.models import Case, F, Func, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 M = TypeVar("M", bound=models.Model)
 
@@ -67,6 +68,9 @@ NAME_CANDIDATES = 250
 """Most records taken from each name branch (name lexemes; typo match on the name)."""
 TEXT_CANDIDATES = 250
 """Most records taken from the full-text branch (a word anywhere in the record)."""
+TYPO_GATE = 20
+"""The typo branch runs only while fewer records than this (a first page) have the words in
+their name: when a page of exact name matches exists, the words are not a typo."""
 
 
 def ranked_search(qs: QuerySet[M], text: str, name_field: str) -> QuerySet[M]:
@@ -95,13 +99,20 @@ def ranked_search(qs: QuerySet[M], text: str, name_field: str) -> QuerySet[M]:
     query = search_query(text)
     folded = Fold(Value(text))
     branches = qs.order_by().alias(folded_name=Fold(name_field), name_lexemes=NamePart(F("search_vector")))
-    names = branches.filter(name_lexemes=query).values("pk")[:NAME_CANDIDATES]
-    typos = branches.filter(folded_name__trigram_word_similar=folded).values("pk")[:NAME_CANDIDATES]
-    words = branches.filter(search_vector=query).values("pk")[:TEXT_CANDIDATES]
+    names = _sql(branches.filter(name_lexemes=query).values("pk")[:NAME_CANDIDATES])
+    typos = _sql(branches.filter(folded_name__trigram_word_similar=folded).values("pk")[:NAME_CANDIDATES])
+    words = _sql(branches.filter(search_vector=query).values("pk")[:TEXT_CANDIDATES])
+    # Compiled by Django with every user value as a parameter: no text of the query is pasted in.
+    candidates = RawSQL(  # noqa: S611
+        f"WITH names AS MATERIALIZED ({names[0]}) SELECT * FROM names"  # noqa: S608
+        f" UNION SELECT * FROM ({typos[0]}) AS typos WHERE (SELECT count(*) FROM names) < %s"
+        f" UNION SELECT * FROM ({words[0]}) AS words",
+        (*names[1], *typos[1], TYPO_GATE, *words[1]),
+    )
     name_matters = Q(name_lexemes=query) | ~Q(search_vector=query)
     return (
         qs.alias(folded_name=Fold(name_field), name_lexemes=NamePart(F("search_vector")))
-        .filter(pk__in=names.union(typos, words))  # one semi-join on the primary key, no table scan
+        .filter(pk__in=candidates)  # one semi-join on the primary key, no table scan
         .annotate(
             rank=SearchRank(F("search_vector"), query, normalization=Value(1))
             + Case(
@@ -112,6 +123,12 @@ def ranked_search(qs: QuerySet[M], text: str, name_field: str) -> QuerySet[M]:
         )
         .order_by("-rank", "pk")
     )
+
+
+def _sql(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    """A queryset's SQL and parameters, compiled for its database, to compose into raw SQL."""
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    return sql, tuple(params)
 
 
 TYPO_THRESHOLD = 0.6

@@ -114,3 +114,19 @@ def test_search_candidates_are_taken_within_the_other_filters(client, monkeypatc
 
 def test_select_choice_cap_is_small():
     assert listing.MAX_SELECT_CHOICES <= 500
+
+
+@pytest.mark.django_db
+def test_typo_match_is_a_fallback_while_few_names_match(monkeypatch):
+    """The costly typo branch runs only while fewer than TYPO_GATE names have the words."""
+    for suffix in ("Gent", "Brugge"):
+        OrganisationFactory(name=f"Mobiliteit {suffix}")
+    OrganisationFactory(name="Mobiliteitsbedrijf Leuven")  # no lexeme "mobiliteit": found by similarity only
+
+    def found() -> set[str]:
+        return set(search.ranked_search(Organisation.objects.live(), "mobiliteit", "name").values_list("name", flat=True))
+
+    monkeypatch.setattr(search, "TYPO_GATE", 3)  # two name matches: fewer than the gate
+    assert found() == {"Mobiliteit Gent", "Mobiliteit Brugge", "Mobiliteitsbedrijf Leuven"}
+    monkeypatch.setattr(search, "TYPO_GATE", 2)  # a "page" of name matches: no typo search
+    assert found() == {"Mobiliteit Gent", "Mobiliteit Brugge"}
