@@ -7,7 +7,8 @@ build in each process (bench/projects.py measures the build on a sample). This m
 the same question from PostgreSQL's indexes instead:
 
 1. **Candidates in PostgreSQL** (index-served, each branch capped):
-   - text: the query's title terms (at most TITLE_TERMS, stop words dropped) searched in the
+   - text: the query's title terms (at most TITLE_TERMS, stop words dropped, and terms found in
+     more than COMMON_SHARE of all projects dropped too, see `common_words`) searched in the
      full-text GIN index as "at least m of the k terms", m from k down to 1, until
      TEXT_CANDIDATES projects elsewhere are found; each level reads at most TEXT_POOL matching
      rows and keeps the best by `ts_rank`. Projects sharing more title terms come first;
@@ -42,6 +43,8 @@ from helix.matching.project_similarity import WEIGHTS, RankedProject, _limit, _r
 from helix.projects.models import Project
 
 TITLE_TERMS = 5
+COMMON_SHARE = 0.10
+"""A title term found in more projects than this share is not used to find text candidates."""
 TEXT_CANDIDATES = 150
 TEXT_POOL = 500
 DOMAIN_CANDIDATES = 75
@@ -61,8 +64,36 @@ def _at_least(words: Sequence[str], m: int) -> tuple[str, list[str]]:
     return " || ".join(parts), params
 
 
+COMMON_SQL = """
+SELECT w.word FROM unnest(%s::text[]) AS w(word)
+CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('helix_nl', w.word) || to_tsvector('helix_en', w.word))) AS l(lexeme)
+JOIN (
+    SELECT x.lexeme, x.share FROM pg_stats,
+      unnest(most_common_elems::text::text[], most_common_elem_freqs) AS x(lexeme, share)
+    WHERE schemaname = current_schema() AND tablename = 'projects_project' AND attname = 'search_vector'
+) AS stats ON stats.lexeme = l.lexeme
+WHERE stats.share > %s
+"""
+
+
+def common_words(words: Sequence[str]) -> set[str]:
+    """The words whose stem (Dutch or English) occurs in more than COMMON_SHARE of the projects,
+    by PostgreSQL's own statistics of the search vectors (`pg_stats.most_common_elems`, kept by
+    ANALYZE; no statistics yet: nothing is common). Such a word ("pilot", "living lab" in a
+    registry of pilots) says little about similarity, and its posting list is the largest part
+    of the index scan: at 1.5M projects "pilot" alone is 216,000 entries, read for each
+    "at least m of k" level."""
+    if not words:
+        return set()
+    with connection.cursor() as cur:
+        cur.execute(COMMON_SQL, [list(words), COMMON_SHARE])
+        return {row[0] for row in cur.fetchall()}
+
+
 def _title_words(query: ProjectProfile) -> list[str]:
-    return list(dict.fromkeys(tokenize(query.title)))[:TITLE_TERMS]
+    words = list(dict.fromkeys(tokenize(query.title)))
+    common = common_words(words)
+    return ([w for w in words if w not in common] or words)[:TITLE_TERMS]
 
 
 ELSEWHERE = (

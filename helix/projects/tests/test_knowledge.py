@@ -300,3 +300,22 @@ def test_index_is_cached_per_data_version_and_rebuilt_after_a_write():
     second = project_similarity.project_index()
     assert second is not first and second.get(b.pk) is not None
     assert [r.object.slug for r in project_similarity.similar_to_project(a)] == ["cache-b"]
+
+
+def test_words_in_most_projects_do_not_pick_text_candidates():
+    """The scaled path leaves out title words that PostgreSQL's statistics find in more than
+    COMMON_SHARE of the projects (they say little and cost the most to look up)."""
+    from django.db import connection
+
+    from helix.projects import similar_scale
+
+    for i in range(40):
+        ProjectFactory(slug=f"pilot-{i}", title=f"Pilot {'parking' if i < 2 else 'lighting'} {i}", summary_en="A pilot.")
+    assert similar_scale.common_words(["pilot", "parking"]) == set()  # no statistics yet: nothing is common
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE projects_project")
+    assert similar_scale.common_words(["pilot", "parking", "lighting"]) == {"pilot", "lighting"}
+    query = project_similarity.project_query(ProjectFactory(slug="q", title="Pilot parking sensors Gent"))
+    assert similar_scale._title_words(query) == ["parking", "sensors", "gent"]
+    query = project_similarity.project_query(ProjectFactory(slug="r", title="Pilot"))
+    assert similar_scale._title_words(query) == ["pilot"]  # only common words: keep them
