@@ -601,7 +601,9 @@ def bench_harvest(url: str, datasets: int) -> dict[str, Any]:
     return json.loads(latest.read_text())
 
 
-ALL_PARTS = ("search", "import", "pages", "funding", "matching", "insights", "quality", "harvest", "projects")
+ALL_PARTS = (
+    "search", "import", "pages", "funding", "matching", "insights", "quality", "harvest", "projects", "insights-projects",
+)  # fmt: skip
 
 
 def main() -> int:
@@ -627,7 +629,7 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helix.settings")
     started = time.perf_counter()
     only = {part.strip() for part in args.only.split(",")}
-    if only <= {"projects", "harvest"}:  # their own databases: helix_bench is neither needed nor touched
+    if only <= {"projects", "harvest", "insights-projects"}:  # their own databases: helix_bench is neither needed nor touched
         data = setup_for_projects(url)
     else:
         data = prepare_data(url, args.database, args.orgs, args.instruments, args.solutions, args.challenges)
@@ -658,6 +660,9 @@ def main() -> int:
     if "projects" in only:
         print(f"projects ({args.projects}) ...")
         results["projects"] = projects_bench.bench_projects(url, args.projects, args.reps)
+    if "insights-projects" in only:  # after "projects", which prepares its database
+        print("insights at 1.5M projects ...")
+        results["insights_projects"] = insights_bench.bench_insights_projects(url, args.reps)
     if "quality" in only:
         print("quality ...")
         results["quality"] = quality_bench.bench_quality(args.scored)

@@ -5,6 +5,9 @@ own filter parameters, see helix/<app>/filters.py); a number no list filter can 
 empty policy level, a free-text sector) is shown without a link. Each function reads the same
 base rows as its list page: live records; for challenges, the published ones (what anonymous
 visitors see: the insights are public).
+
+The aggregates over the projects (1.5M at EU scale) are pre-aggregated: `AGGREGATES` at the end
+(helix/insights/snapshots.py serves them from a snapshot when they cannot keep up live).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from helix.instruments.models import Instrument
 from helix.market.models import Challenge, ChallengeOwner, Solution
 from helix.projects.models import Project, ProjectPartner
 
+from .snapshots import Aggregate
 from .tables import Cell, Row, Table, list_url
 
 ORGANISATIONS = "actors:organisation-list"
@@ -259,6 +263,25 @@ def _grouped(rows: Iterable[tuple[int, int]]) -> dict[int, int]:
     return dict(rows)
 
 
+def led_or_partnered(org_ids: list[int]) -> dict[int, int]:
+    """Live projects each of these organisations leads or partners (one grouped query)."""
+    project_table = Project._meta.db_table
+    partner_table = ProjectPartner._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT org, COUNT(DISTINCT project) FROM (
+                    SELECT lead_id AS org, id AS project FROM {project_table}
+                     WHERE archived_at IS NULL AND lead_id = ANY(%s)
+                    UNION ALL
+                    SELECT pp.organisation_id, pp.project_id FROM {partner_table} pp
+                      JOIN {project_table} p ON p.id = pp.project_id
+                     WHERE p.archived_at IS NULL AND pp.organisation_id = ANY(%s)
+                ) AS involved GROUP BY org""",  # noqa: S608 (table names from the models)
+            [org_ids, org_ids],
+        )
+        return dict(cursor.fetchall())
+
+
 def municipality_involvement() -> list[dict[str, Any]]:
     """Per municipality of the region: memberships, projects (as place; as lead or partner) and
     published challenges it owns. A few grouped queries, whatever the number of municipalities."""
@@ -277,21 +300,7 @@ def municipality_involvement() -> list[dict[str, Any]]:
         .values_list("organisation_id")
         .annotate(n=Count("project_id", distinct=True))
     )
-    project_table = Project._meta.db_table
-    partner_table = ProjectPartner._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT org, COUNT(DISTINCT project) FROM (
-                    SELECT lead_id AS org, id AS project FROM {project_table}
-                     WHERE archived_at IS NULL AND lead_id = ANY(%s)
-                    UNION ALL
-                    SELECT pp.organisation_id, pp.project_id FROM {partner_table} pp
-                      JOIN {project_table} p ON p.id = pp.project_id
-                     WHERE p.archived_at IS NULL AND pp.organisation_id = ANY(%s)
-                ) AS involved GROUP BY org""",  # noqa: S608 (table names from the models)
-            [ids, ids],
-        )
-        led_or_partner = dict(cursor.fetchall())
+    led_or_partner = led_or_partnered(ids)
     published = Challenge.objects.live().published()
     challenges = _grouped(
         ChallengeOwner.objects.filter(organisation_id__in=ids, challenge__in=published)
@@ -419,13 +428,21 @@ def _domain_order(term: Term) -> tuple[int, str, int, int, str]:
     return (top.order, top.code, 0 if term.broader_id is None else 1, term.order, term.code)
 
 
-def demand_and_supply() -> Table:
+def domain_counts() -> dict[str, dict[str, int]]:
+    """Per source, records per domain term id (as a string: the snapshot's JSON keys)."""
     counts = {
         "challenges": _domain_counts(Challenge, Challenge.objects.live().published()),
         "solutions": _domain_counts(Solution, Solution.objects.live()),
         "instruments": _domain_counts(Instrument, Instrument.objects.live()),
         "projects": _domain_counts(Project, Project.objects.live()),
     }
+    return {source: {str(pk): n for pk, n in per_term.items()} for source, per_term in counts.items()}
+
+
+def demand_and_supply(counts: dict[str, dict[str, int]] | None = None) -> Table:
+    """The table per domain, from `domain_counts()` (computed now unless given: a snapshot's)."""
+    if counts is None:
+        counts = domain_counts()
     table = Table(
         "domains",
         _("Demand and supply per domain"),
@@ -445,10 +462,36 @@ def demand_and_supply() -> Table:
     )
     terms = Term.objects.filter(scheme__slug="domains").select_related("broader")
     for term in sorted(terms, key=_domain_order):
-        cells = {key: Cell(counts[key].get(term.pk, 0), list_url(url, {"domain": term.code})) for key, url in GAP_SOURCES}
+        cells = {
+            key: Cell(counts.get(key, {}).get(str(term.pk), 0), list_url(url, {"domain": term.code})) for key, url in GAP_SOURCES
+        }
         if not any(c.value for c in cells.values()):
             continue
         cells["gap"] = Cell((cells["challenges"].value or 0) - (cells["solutions"].value or 0))
         label = term.label if term.broader is None else f"{term.broader.label}: {term.label}"
         table.rows.append(Row(label, cells, key=term.code))
     return table
+
+
+# --- pre-aggregated ----------------------------------------------------------------------------
+
+INVOLVEMENT = "municipalities"
+DOMAIN_COUNTS = "domains"
+PROJECT_TABLES = (Project._meta.db_table, ProjectPartner._meta.db_table, Project.places.through._meta.db_table)
+
+AGGREGATES = (
+    Aggregate(
+        INVOLVEMENT,
+        "Municipality involvement (/inzichten/gemeenten/, /inzichten/kaart/)",
+        lambda: {"municipalities": municipality_involvement()},
+        tables=PROJECT_TABLES,
+        empty={"municipalities": []},
+    ),
+    Aggregate(
+        DOMAIN_COUNTS,
+        "Demand and supply per domain (/inzichten/vraag-en-aanbod/)",
+        domain_counts,
+        tables=(Project._meta.db_table, Project.domains.through._meta.db_table),
+        empty={source: {} for source, _url in GAP_SOURCES},
+    ),
+)

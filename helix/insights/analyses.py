@@ -2,7 +2,9 @@
 
 An analysis returns `Section`s: a table (the numbers, with their drill-down links) and the chart
 drawn from it. Results are cached under the registry data version and the language (labels and
-URLs depend on it): a write anywhere bumps the version and the next request recomputes.
+URLs depend on it): a write anywhere bumps the version and the next request recomputes. The
+analyses over the projects read pre-aggregated snapshots (helix/insights/snapshots.py); their
+cache key also names the snapshots read, so a refreshed snapshot shows without a data change.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 from helix.core.listing import cached_by_data_version
 from helix.core.models import localized
 
-from . import aggregates, charts, geo, network
+from . import aggregates, charts, geo, network, snapshots
 from .tables import Cell, Row, Table, list_url
 
 
@@ -44,6 +46,7 @@ class Analysis:
     intro: Any
     compute: Callable[[], Result]
     cached: bool = True
+    snapshot_keys: tuple[str, ...] = ()  # the pre-aggregated snapshots it reads (part of its cache key)
 
 
 def _kinds_section() -> Section:
@@ -98,8 +101,13 @@ def _instruments() -> Result:
     )
 
 
+def _involvement() -> tuple[list[dict[str, Any]], snapshots.Served]:
+    served = snapshots.serve(snapshots.get(aggregates.INVOLVEMENT))
+    return list(served.payload.get("municipalities", [])), served
+
+
 def _municipalities() -> Result:
-    involvement = aggregates.municipality_involvement()
+    involvement, served = _involvement()
     provinces = aggregates.municipalities_by_province(involvement)
     adopters = aggregates.early_adopters(involvement)
     return Result(
@@ -107,12 +115,13 @@ def _municipalities() -> Result:
             Section(provinces, charts.bar(provinces, ["involved", "missing"], value_title=_("Municipalities"), stacked=True)),
             Section(adopters, charts.bar(adopters, value_title=_("Number"), stacked=True)),
         ],
-        {"missing": aggregates.missing_municipalities(involvement)},
+        {"missing": aggregates.missing_municipalities(involvement), "snapshot": served.note()},
     )
 
 
 def _network() -> Result:
-    payload, snapshot, stale = network.network_summary()
+    served = network.served()
+    payload = {**network.EMPTY, **served.payload}
     table = Table(
         "brokers",
         _("Brokers: the organisations that connect the network"),
@@ -140,15 +149,14 @@ def _network() -> Result:
         }
         table.rows.append(Row(localized(nl=b["name_nl"], en=b["name"]), cells, url=page, key=b["slug"]))
     diagram_table, diagram_chart = _diagram(payload.get("diagram") or {"nodes": [], "links": [], "whole": True})
-    figures = {
-        k: payload[k] for k in ("organisations", "projects", "links", "components", "largest_component", "approximate", "samples")
-    }
+    keys = ("organisations", "projects", "links", "components", "largest_component", "approximate", "samples", "sampled_projects")
+    figures = {k: payload[k] for k in keys}
     return Result(
         [
             Section(table, charts.bar(table, ["betweenness"], value_title=_("Betweenness centrality"), counts=False)),
             Section(diagram_table, diagram_chart),
         ],
-        {"figures": figures, "computed_at": snapshot.computed_at if snapshot else None, "stale": stale},
+        {"figures": figures, "snapshot": served.note()},
     )
 
 
@@ -188,14 +196,16 @@ def _diagram(diagram: dict[str, Any]) -> tuple[Table, dict[str, Any]]:
 
 
 def _gaps() -> Result:
-    domains = aggregates.demand_and_supply()
+    served = snapshots.serve(snapshots.get(aggregates.DOMAIN_COUNTS))
+    domains = aggregates.demand_and_supply(served.payload)
     return Result(
-        [Section(domains, charts.bar(domains, ["challenges", "solutions", "instruments", "projects"], value_title=_("Number")))]
+        [Section(domains, charts.bar(domains, ["challenges", "solutions", "instruments", "projects"], value_title=_("Number")))],
+        {"snapshot": served.note()},
     )
 
 
 def _map() -> Result:
-    involvement = aggregates.municipality_involvement()
+    involvement, served = _involvement()
     names = geo.arrondissement_names()
     per: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in involvement:
@@ -237,7 +247,7 @@ def _map() -> Result:
         ),
         key=lambda m: (m["arrondissement"], m["display"]),
     )
-    return Result([Section(table)], {"map_values": values, "municipalities": municipalities})
+    return Result([Section(table)], {"map_values": values, "municipalities": municipalities, "snapshot": served.note()})
 
 
 ANALYSES: dict[str, Analysis] = {
@@ -278,25 +288,28 @@ ANALYSES: dict[str, Analysis] = {
                 "and challenges: the early adopters and who is missing."
             ),
             _municipalities,
+            snapshot_keys=(aggregates.INVOLVEMENT,),
         ),
         Analysis(
             "netwerk",
             gettext_lazy("Network and brokers"),
             gettext_lazy("The network of memberships and project partnerships, and the organisations that connect it."),
             _network,
-            cached=False,  # network.network_summary keeps its own snapshot
+            cached=False,  # network.served() reads its own snapshot
         ),
         Analysis(
             "vraag-en-aanbod",
             gettext_lazy("Demand and supply per domain"),
             gettext_lazy("Challenges, solutions, funding instruments and projects per domain: where the gaps are."),
             _gaps,
+            snapshot_keys=(aggregates.DOMAIN_COUNTS,),
         ),
         Analysis(
             "kaart",
             gettext_lazy("Map of involvement"),
             gettext_lazy("Involvement of the region's municipalities per arrondissement."),
             _map,
+            snapshot_keys=(aggregates.INVOLVEMENT,),
         ),
     )
 }
@@ -305,7 +318,8 @@ ANALYSES: dict[str, Analysis] = {
 def result(analysis: Analysis) -> Result:
     if not analysis.cached:
         return analysis.compute()
-    return cached_by_data_version(("insights", analysis.slug, get_language()), analysis.compute)
+    key = ("insights", analysis.slug, get_language(), snapshots.stamp(analysis.snapshot_keys))
+    return cached_by_data_version(key, analysis.compute)
 
 
 PREVIEWS: dict[str, Callable[[], Section]] = {

@@ -7,33 +7,46 @@ paths between other organisations run through it (networkx, normalised).
 
 At the study's size the exact centrality takes milliseconds. Above EXACT_LIMIT nodes it is
 estimated from SAMPLES source nodes (networkx `k`, fixed seed: the same data give the same
-ranking), and the result is kept as a `Snapshot`: a request serves the snapshot of the current
-data version, computes it when the graph is small, and otherwise serves the last snapshot with
-its date (`manage.py compute_insights` refreshes it; `make bench` times both).
+ranking). Above SAMPLE_PROJECTS live projects the graph is not built over every project (1.5M
+project nodes do not fit a request, nor 2 GB): it holds every organisation and membership but
+only a fixed-seed sample of SAMPLE_PROJECTS projects (the lowest md5(SAMPLE_SEED || id): the
+same data give the same sample, and a new project does not reshuffle it). The figures
+(organisations, projects, links, connected components) are still exact, counted SQL-side and
+by a union-find over the organisations that streams each project's organisations; the brokers'
+project counts are exact too; only the centrality ranking comes from the sample.
+
+The result is kept as a `Snapshot` (helix/insights/snapshots.py): a request serves the snapshot
+of the current data version, computes it when the graph is small, and otherwise serves the last
+snapshot with its date and queues a refresh (`manage.py compute_insights` refreshes it;
+`make bench` times both).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
-from django.db import DatabaseError, transaction
+from django.db import connection, transaction
 from django.db.models import Count
-from django.utils import timezone
 
 from helix.actors.choices import Predicate
 from helix.actors.models import Membership, Organisation
 from helix.core.listing import data_version
 from helix.projects.models import Project, ProjectPartner
 
+from . import snapshots
 from .models import Snapshot
 
 KEY = "network"
 EXACT_LIMIT = 3000
 SAMPLES = 100
 SYNC_EDGE_LIMIT = 20_000
-"""Graphs up to this many edges are (re)computed in the request (well under a second)."""
+"""Graphs up to this many edges (estimated) are (re)computed in the request (well under a second)."""
+SAMPLE_PROJECTS = 20_000
+"""Above this many live projects the graph holds a fixed-seed sample of them (module docstring)."""
+SAMPLE_SEED = "helix-network-1"
 BROKERS = 25
 DIAGRAM_NODES = 250
 """The diagram draws the whole network up to this many nodes; above, the most central ones and
@@ -42,13 +55,56 @@ MEMBER_PREDICATES = (Predicate.MEMBER_OF, Predicate.PART_OF, Predicate.PARTNER_O
 
 
 def _edge_count() -> int:
-    memberships = Membership.objects.filter(archived_at__isnull=True, object__isnull=False).count()
-    partners = ProjectPartner.objects.filter(project__archived_at__isnull=True).count()
-    leads = Project.objects.live().filter(lead__isnull=False).count()
-    return memberships + partners + leads
+    """The graph's size as the planner estimates it (memberships, partnerships, projects)."""
+    tables = (Membership._meta.db_table, ProjectPartner._meta.db_table, Project._meta.db_table)
+    return snapshots.estimated_rows(*tables)
 
 
-def build_graph() -> nx.Graph:
+def aggregate() -> snapshots.Aggregate:
+    return snapshots.Aggregate(
+        KEY,
+        "Network and brokers (/inzichten/netwerk/)",
+        lambda: compute(),  # looked up when called (tests replace it)
+        size=_edge_count,
+        limit=SYNC_EDGE_LIMIT,
+        empty=EMPTY,
+    )
+
+
+EMPTY: dict[str, Any] = {
+    "diagram": {"nodes": [], "links": [], "whole": True},
+    "organisations": 0,
+    "projects": 0,
+    "links": 0,
+    "components": 0,
+    "largest_component": 0,
+    "approximate": False,
+    "samples": None,
+    "sampled_projects": None,
+    "brokers": [],
+}
+
+
+def sample_projects(limit: int) -> list[int]:
+    """A fixed-seed sample of the live projects linked to a live organisation: the `limit` ones
+    with the lowest md5(SAMPLE_SEED || id). A project's rank depends on its id alone: a new
+    project displaces at most one, and the same data always give the same sample."""
+    project, org, partner = Project._meta.db_table, Organisation._meta.db_table, ProjectPartner._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT p.id FROM {project} p
+                 WHERE p.archived_at IS NULL
+                   AND (EXISTS (SELECT 1 FROM {org} o WHERE o.id = p.lead_id AND o.archived_at IS NULL)
+                        OR EXISTS (SELECT 1 FROM {partner} pp JOIN {org} o ON o.id = pp.organisation_id
+                                    WHERE pp.project_id = p.id AND o.archived_at IS NULL))
+                 ORDER BY md5(%s || p.id::text), p.id LIMIT %s""",  # noqa: S608 (table names from the models)
+            [SAMPLE_SEED, limit],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def build_graph(project_ids: Iterable[int] | None = None) -> nx.Graph:
+    """Every live organisation and membership, and every live project (or only `project_ids`)."""
     live = set(Organisation.objects.live().values_list("id", flat=True))
     graph = nx.Graph()
     for subject, obj in Membership.objects.filter(archived_at__isnull=True, object__isnull=False).values_list(
@@ -56,21 +112,99 @@ def build_graph() -> nx.Graph:
     ):
         if subject in live and obj in live and subject != obj:
             graph.add_edge(subject, obj)
-    for project, lead in Project.objects.live().filter(lead__isnull=False).values_list("id", "lead_id"):
+    projects = Project.objects.live()
+    partners = ProjectPartner.objects.filter(project__archived_at__isnull=True)
+    if project_ids is not None:
+        ids = list(project_ids)
+        projects, partners = projects.filter(pk__in=ids), partners.filter(project_id__in=ids)
+    for project, lead in projects.filter(lead__isnull=False).values_list("id", "lead_id"):
         if lead in live:
             graph.add_edge(f"p{project}", lead)
-    for project, org in ProjectPartner.objects.filter(project__archived_at__isnull=True).values_list(
-        "project_id", "organisation_id"
-    ):
+    for project, org in partners.values_list("project_id", "organisation_id"):
         if org in live:
             graph.add_edge(f"p{project}", org)
     return graph
 
 
+def _find(parent: dict[int, int], n: int) -> int:
+    while parent[n] != n:
+        parent[n] = parent[parent[n]]
+        n = parent[n]
+    return n
+
+
+def _union(parent: dict[int, int], a: int, b: int) -> None:
+    parent.setdefault(a, a)
+    parent.setdefault(b, b)
+    ra, rb = _find(parent, a), _find(parent, b)
+    if ra != rb:
+        parent[max(ra, rb)] = min(ra, rb)
+
+
+def exact_figures() -> dict[str, int]:
+    """The whole graph's figures without building it: memberships and each project's distinct
+    live organisations counted SQL-side and streamed (server-side cursor) into a union-find over
+    the organisations. Every component holds an organisation (a project node exists only by its
+    link to one), so the organisations' components are the graph's."""
+    project, org = Project._meta.db_table, Organisation._meta.db_table
+    partner, membership = ProjectPartner._meta.db_table, Membership._meta.db_table
+    parent: dict[int, int] = {}
+    links = projects = 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT DISTINCT LEAST(m.subject_id, m.object_id), GREATEST(m.subject_id, m.object_id)
+                  FROM {membership} m JOIN {org} s ON s.id = m.subject_id JOIN {org} o ON o.id = m.object_id
+                 WHERE m.archived_at IS NULL AND m.subject_id <> m.object_id
+                   AND s.archived_at IS NULL AND o.archived_at IS NULL"""  # noqa: S608 (table names from the models)
+        )
+        for a, b in cursor.fetchall():
+            _union(parent, a, b)
+            links += 1
+    query = f"""SELECT array_agg(DISTINCT e.org) FROM (
+                    SELECT p.id AS project, p.lead_id AS org FROM {project} p
+                     WHERE p.archived_at IS NULL AND p.lead_id IS NOT NULL
+                    UNION ALL
+                    SELECT pp.project_id, pp.organisation_id FROM {partner} pp
+                      JOIN {project} p ON p.id = pp.project_id WHERE p.archived_at IS NULL
+                ) e JOIN {org} o ON o.id = e.org AND o.archived_at IS NULL
+                GROUP BY e.project"""  # noqa: S608 (table names from the models)
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(query)
+        while rows := cursor.fetchmany(10_000):
+            for (orgs,) in rows:
+                projects += 1
+                links += len(orgs)
+                first = orgs[0]
+                parent.setdefault(first, first)
+                for other in orgs[1:]:
+                    _union(parent, first, other)
+    sizes: dict[int, int] = {}
+    for n in parent:
+        root = _find(parent, n)
+        sizes[root] = sizes.get(root, 0) + 1
+    return {
+        "organisations": len(parent),
+        "projects": projects,
+        "links": links,
+        "components": len(sizes),
+        "largest_component": max(sizes.values(), default=0),
+    }
+
+
+def _project_counts(org_ids: list[int]) -> dict[int, int]:
+    """Live projects each organisation leads or partners (exact, whatever the sample)."""
+    from .aggregates import led_or_partnered
+
+    return led_or_partnered(org_ids)
+
+
 def compute() -> dict[str, Any]:
     """The network's figures and its brokers (language-neutral: names in both languages)."""
     started = time.perf_counter()
-    graph = build_graph()
+    sample: list[int] | None = None
+    if Project.objects.live().count() > SAMPLE_PROJECTS:
+        sample = sample_projects(SAMPLE_PROJECTS)
+    graph = build_graph(sample)
     orgs = [n for n in graph.nodes if isinstance(n, int)]
     approximate = graph.number_of_nodes() > EXACT_LIMIT
     if graph.number_of_nodes() == 0:
@@ -79,10 +213,10 @@ def compute() -> dict[str, Any]:
         centrality = nx.betweenness_centrality(graph, k=min(SAMPLES, graph.number_of_nodes()), seed=0)
     else:
         centrality = nx.betweenness_centrality(graph)
-    components = list(nx.connected_components(graph))
     top = sorted(orgs, key=lambda n: (-centrality.get(n, 0.0), -graph.degree(n), n))[:BROKERS]
     top = [n for n in top if centrality.get(n, 0.0) > 0]
     info = {o["id"]: o for o in Organisation.objects.filter(pk__in=top).values("id", "slug", "name", "name_nl", "kind")}
+    projects_of = _project_counts(top) if sample is not None else {}
     members = dict(
         Membership.objects.filter(object_id__in=top, predicate__in=MEMBER_PREDICATES, subject__archived_at__isnull=True)
         .order_by()
@@ -97,19 +231,28 @@ def compute() -> dict[str, Any]:
                 **info[n],
                 "betweenness": round(centrality[n], 6),
                 "organisations": sum(1 for m in neighbours if isinstance(m, int)),
-                "projects": sum(1 for m in neighbours if isinstance(m, str)),
+                "projects": projects_of.get(n, 0) if sample is not None else sum(1 for m in neighbours if isinstance(m, str)),
                 "members": members.get(n, 0),
             }
         )
+    if sample is None:
+        components = list(nx.connected_components(graph))
+        figures = {
+            "organisations": len(orgs),
+            "projects": graph.number_of_nodes() - len(orgs),
+            "links": graph.number_of_edges(),
+            "components": len(components),
+            "largest_component": max((sum(1 for m in c if isinstance(m, int)) for c in components), default=0),
+        }
+    else:
+        figures = exact_figures()
     return {
         "diagram": _diagram(graph, centrality),
-        "organisations": len(orgs),
-        "projects": graph.number_of_nodes() - len(orgs),
-        "links": graph.number_of_edges(),
-        "components": len(components),
-        "largest_component": max((sum(1 for m in c if isinstance(m, int)) for c in components), default=0),
+        **figures,
         "approximate": approximate,
         "samples": min(SAMPLES, graph.number_of_nodes()) if approximate else None,
+        "sampled_projects": len(sample) if sample is not None else None,
+        "sample_seed": SAMPLE_SEED if sample is not None else None,
         "brokers": brokers,
         "seconds": round(time.perf_counter() - started, 3),
     }
@@ -140,39 +283,18 @@ def _diagram(graph: nx.Graph, centrality: dict[Any, float]) -> dict[str, Any]:
     return {"nodes": out, "links": [{"source": a, "target": b} for a, b in links], "whole": len(nodes) == graph.number_of_nodes()}
 
 
-def store(payload: dict[str, Any], version: str) -> Snapshot | None:
-    try:
-        with transaction.atomic():
-            snapshot, _ = Snapshot.objects.update_or_create(
-                key=KEY,
-                defaults={
-                    "data_version": version,
-                    "computed_at": timezone.now(),
-                    "seconds": payload["seconds"],
-                    "payload": payload,
-                },
-            )
-    except DatabaseError:  # a concurrent writer won; the next request reads its row
-        return None
-    return snapshot
-
-
 def refresh() -> Snapshot | None:
-    """Recompute and store the snapshot (the `compute_insights` command)."""
-    version = data_version() or ""
-    return store(compute(), version)
+    """Recompute and store the snapshot (as `compute_insights` does)."""
+    return snapshots.refresh(aggregate())
 
 
 def network_summary() -> tuple[dict[str, Any], Snapshot | None, bool]:
-    """(payload, snapshot, stale): the current snapshot, computed now when it is missing or when
-    a stale one is cheap to recompute; a large graph's stale snapshot is served as it is."""
-    version = data_version()
-    snapshot = Snapshot.objects.filter(key=KEY).first()
-    if snapshot is not None and version is not None and snapshot.data_version == version:
-        return snapshot.payload, snapshot, False
-    if snapshot is not None and _edge_count() > SYNC_EDGE_LIMIT:
-        return snapshot.payload, snapshot, True
-    payload = compute()
-    if version is None:  # inside a transaction (tests): nothing is stored
-        return payload, None, False
-    return payload, store(payload, version), False
+    """(payload, snapshot, stale): the current snapshot, computed now when it is missing or
+    stale and the graph is small; a large graph's stale snapshot is served as it is (and its
+    refresh queued). `served()` also tells whether the first snapshot is still pending."""
+    found = served()
+    return found.payload, found.snapshot, found.stale
+
+
+def served() -> snapshots.Served:
+    return snapshots.serve_at(aggregate(), data_version())

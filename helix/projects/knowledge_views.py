@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from helix.core.history import Channel
-from helix.core.listing import cached_by_data_version
 from helix.core.permissions import is_curator
 from helix.core.views import get_visible_or_404
 from helix.market.models import Challenge
@@ -134,23 +133,22 @@ def lighthouse_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 # --- Overviews -----------------------------------------------------------------------------------
 
 
-def _counts() -> dict[str, Any]:
-    return {
-        "by_status": overviews.by_status(),
-        "by_domain": overviews.by_domain(),
-        "by_municipality": overviews.by_municipality(),
-    }
-
-
 def overview(request: HttpRequest) -> HttpResponse:
-    from django.utils.translation import get_language
+    """The overview from its pre-aggregated payload (helix/insights/snapshots.py: computed in the
+    request while the projects are few; a snapshot, with its date, at scale)."""
+    from helix.insights import snapshots
 
-    counts = cached_by_data_version(["projects-overview-counts", get_language()], _counts)
+    served = snapshots.serve(snapshots.get(snapshots.KNOWLEDGE_OVERVIEW))
+    payload = {**overviews.EMPTY_OVERVIEW, **served.payload}
     statuses = [(code, ProjectStatus(code).label) for code in overviews.ACTIVE_STATUSES]
     context = {
-        **counts,
+        "by_status": payload["by_status"],
+        "by_domain": overviews.count_rows(payload["by_domain"]),
+        "by_municipality": overviews.count_rows(payload["by_municipality"]),
         "statuses": statuses,
-        "knowledge": overviews.knowledge_by_domain(),
-        "pilots": overviews.pilots_never_scaled(),
+        "knowledge": overviews.shown_knowledge(payload),
+        "pilots": overviews.shown_pilots(payload),
+        "pilots_total": payload["pilots"]["total"],
+        "snapshot": served.note(),
     }
     return render(request, "projects/overview.html", context)
