@@ -20,6 +20,16 @@ from .revert import RevertRefused
 
 
 class ImportCommand(BaseCommand):
+    description = ""
+    epilog = ""
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.description = self.description or parser.description  # else Django's: `help`
+        parser.epilog = self.epilog or parser.epilog
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        return parser
+
     def _user(self, username: str | None) -> Any:
         if not username:
             return None
@@ -54,13 +64,6 @@ class PlannedImportCommand(ImportCommand):
     plan_import: Callable[[Any], ImportPlan]
     commit_import: Callable[..., Any]
     undo_import: Callable[..., Any]
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.description = self.description
-        parser.epilog = self.epilog
-        parser.formatter_class = argparse.RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", nargs="?", help="The file to import: an .xlsx workbook or a .json file.")

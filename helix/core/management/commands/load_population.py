@@ -69,13 +69,6 @@ class Command(ImportCommand):
         "Layout and limits: docs/import-formats.md, 'Population per municipality (Statbel)'."
     )
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.description = self.description
-        parser.epilog = self.epilog
-        parser.formatter_class = argparse.RawDescriptionHelpFormatter
-        return parser
-
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "path",
