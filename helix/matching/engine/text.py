@@ -135,10 +135,6 @@ def _idf(n_docs: int, df: int) -> float:
     return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
 
 
-def _impact(idf: float, tf: int, length: int, avgdl: float) -> int:
-    return round(idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / avgdl)) * IMPACT_SCALE)
-
-
 @dataclass(frozen=True)
 class TextQuery:
     """An analysed query against one index.
@@ -198,26 +194,31 @@ class TextIndex:
         avgdl = self.avgdl or 1.0
         idf_of = [_idf(self.n_docs, len(docs)) for docs in docs_of]
         self._term_ids = term_ids
+        # Every (document, term) impact is computed once, in document order: appended to the
+        # forward index and to the term's posting list (whose documents are in that order too).
+        k1_norm = [K1 * (1.0 - B + B * length / avgdl) for length in lengths]
+        impacts_of: list[array[int]] = [array("i") for _ in docs_of]
+        fwd_impacts = array("i")
+        for position in range(self.n_docs):
+            norm = k1_norm[position]
+            for j in range(fwd_start[position], fwd_start[position + 1]):
+                tid, tf = fwd_terms[j], fwd_tfs[j]
+                impact = round(idf_of[tid] * tf * (K1 + 1.0) / (tf + norm) * IMPACT_SCALE)  # the module docstring's impact
+                fwd_impacts.append(impact)
+                impacts_of[tid].append(impact)
         self._docs: dict[str, array[int]] = {}
         self._impacts: dict[str, array[int]] = {}
         self._max_impact: dict[str, int] = {}
         self._idf: dict[str, float] = {}
         for term, tid in term_ids.items():
-            idf = idf_of[tid]
-            docs = docs_of[tid]
-            impacts = array("i", [_impact(idf, tf, lengths[p], avgdl) for p, tf in zip(docs, tfs_of[tid], strict=True)])
-            self._docs[term] = docs
-            self._impacts[term] = impacts
-            self._max_impact[term] = max(impacts)
-            self._idf[term] = idf
+            self._docs[term] = docs_of[tid]
+            self._impacts[term] = impacts_of[tid]
+            self._max_impact[term] = max(impacts_of[tid])
+            self._idf[term] = idf_of[tid]
         # The forward index: per document its term ids and impacts, one slice each.
         self._fwd_start = fwd_start
         self._fwd_terms = fwd_terms
-        self._fwd_impacts = array("i")
-        for position in range(self.n_docs):
-            length = lengths[position]
-            for j in range(fwd_start[position], fwd_start[position + 1]):
-                self._fwd_impacts.append(_impact(idf_of[fwd_terms[j]], fwd_tfs[j], length, avgdl))
+        self._fwd_impacts = fwd_impacts
 
     # -- statistics -------------------------------------------------------------------------
 
