@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import models
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from pghistory.models import Events
+
+from helix.core.m2m_history import LinkChange, m2m_changes, tracked_fields
 
 # Bookkeeping columns never shown as changes.
 HIDDEN_FIELDS = frozenset({"id", "updated_at", "version", "search_vector", "created_at"})
@@ -44,6 +46,7 @@ class Version:
     context: dict[str, Any]
     version: int | None
     changes: list[FieldChange] = field(default_factory=list)
+    context_id: Any = None  # pghistory's context of the change (one request, command or import)
 
 
 def event_model_for(model: type[models.Model]) -> type[models.Model]:
@@ -132,6 +135,7 @@ def _version(row: Any, *, record_model: type[models.Model], cache: dict[tuple[st
         context=context,
         version=data.get("version") if is_record else None,
         changes=_changes(tracked, row, cache),
+        context_id=row.pgh_context_id,
     )
 
 
@@ -156,8 +160,71 @@ def record_versions(
         related_events = [event_model_for(m) for m in related]
         rows += list(Events.objects.across(*related_events).references(record).order_by("-pgh_created_at", "-pgh_id")[:limit])
     rows.sort(key=lambda r: (r.pgh_created_at, r.pgh_model == record_model.pgh_event_model._meta.label, r.pgh_id), reverse=True)  # type: ignore[attr-defined]
-    versions = [_version(r, record_model=record_model, cache=cache) for r in rows[:limit]]
-    return [v for v in versions if v.changes or v.action in ("insert", "delete") or v.context.get("reverted_to")]
+    versions = _with_link_changes(record, [_version(r, record_model=record_model, cache=cache) for r in rows[:limit]])
+    return [v for v in versions[:limit] if v.changes or v.action in ("insert", "delete") or v.context.get("reverted_to")]
+
+
+def _with_link_changes(record: models.Model, versions: list[Version]) -> list[Version]:
+    """Add the changes of the record's many-to-many fields (helix.core.m2m_history): to the
+    record's own version of the same transaction, or as a version of their own (a link added or
+    removed without saving the record, e.g. by a loader)."""
+    link_changes = m2m_changes(record)
+    if not link_changes:
+        return versions
+    names = _linked_names(type(record), link_changes)
+    own = {(v.at, v.context_id): i for i, v in reversed(list(enumerate(versions))) if v.is_record}
+    extra: dict[tuple[datetime.datetime, Any], Version] = {}
+    for change in link_changes:
+        fld: Any = type(record)._meta.get_field(change.field)
+        field_change = FieldChange(
+            name=change.field,
+            label=str(fld.verbose_name),
+            old=_names(change.before, names[change.field]),
+            new=_names(change.after, names[change.field]),
+        )
+        key = (change.at, change.context_id)
+        if key in own:
+            i = own[key]
+            versions[i] = replace(versions[i], changes=[*versions[i].changes, field_change])
+            continue
+        if key not in extra:
+            context = change.context
+            extra[key] = Version(
+                event_id=change.event_id,
+                event_model=tracked_fields(type(record))[change.field]._meta.label,
+                subject=str(type(record)._meta.verbose_name),
+                is_record=False,
+                at=change.at,
+                action="update",
+                who=context.get("username") or _("system"),
+                channel=context.get("channel") or "—",
+                batch=context.get("batch") or "",
+                context=context,
+                version=None,
+                context_id=change.context_id,
+            )
+        extra[key].changes.append(field_change)
+    merged = versions + list(extra.values())
+    merged.sort(key=lambda v: (v.at, v.is_record, v.event_id), reverse=True)
+    return merged
+
+
+def _linked_names(model: type[models.Model], changes: Sequence[LinkChange]) -> dict[str, dict[int, str]]:
+    """Field -> primary key -> readable name of every linked object the changes mention."""
+    wanted: dict[str, set[int]] = {}
+    for change in changes:
+        wanted.setdefault(change.field, set()).update(change.before | change.after)
+    out: dict[str, dict[int, str]] = {}
+    for name, pks in wanted.items():
+        related: Any = model._meta.get_field(name).related_model
+        out[name] = {pk: str(obj) for pk, obj in related._default_manager.in_bulk(pks).items()}
+    return out
+
+
+def _names(pks: frozenset[int], names: dict[int, str]) -> str:
+    if not pks:
+        return "—"
+    return ", ".join(sorted(names.get(pk, f"#{pk}") for pk in pks))
 
 
 def changes_since(record: models.Model, version: int) -> list[Version]:

@@ -2,9 +2,10 @@
 
 The snapshot's column values are copied back through `save_record`, so the revert is
 validated, bumps the version and is itself recorded in history, with `reverted_to` (the event
-id) in its context. Not reverted: many-to-many fields (domains, SDGs, phases, ...), which are
-not part of pghistory's row snapshots; the identity and bookkeeping columns (id, slug,
-version, created/updated/archived timestamps), since archiving has its own restore.
+id) in its context. The many-to-many fields (domains, SDGs, phases, ...) get back the links
+they had at that version, reconstructed from their link events (helix.core.m2m_history). Not
+reverted: the identity and bookkeeping columns (id, slug, version, created/updated/archived
+timestamps), since archiving has its own restore.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from helix.core.changelog import event_model_for
 from helix.core.history import Channel, history_context
+from helix.core.m2m_history import m2m_state_at
 from helix.core.models import Record
 from helix.core.permissions import is_curator
 from helix.core.services import save_record
@@ -44,8 +46,9 @@ def revert_record(*, record: R, event_id: int, user: Any, channel: str = Channel
     if not is_curator(user):
         raise PermissionDenied(_("Only curators may revert records."))
     event_model = event_model_for(type(record))
-    event = event_model._default_manager.filter(pgh_id=event_id, pgh_obj_id=record.pk).first()
+    event: Any = event_model._default_manager.filter(pgh_id=event_id, pgh_obj_id=record.pk).first()
     if event is None:
         raise Http404(_("This version does not exist for this record."))
     with history_context(channel=channel, user=user, reverted_to=event_id):
-        return save_record(record, changes=snapshot_changes(record, event), user=user)
+        links = m2m_state_at(record, event.pgh_created_at)
+        return save_record(record, changes=snapshot_changes(record, event), m2m=links, user=user)

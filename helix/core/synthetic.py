@@ -30,6 +30,8 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
+from helix.core.m2m_history import delete_link_events, link_triggers
+
 SYNTHETIC_PREFIX = "synthetic-"
 SYNTHETIC_SOURCE = "SYNTHETIC — generated for scale tests, not real data"
 
@@ -209,7 +211,10 @@ def _history(enabled: bool) -> Iterator[None]:
     if enabled:
         yield
     else:
-        with pgtrigger.ignore(*HISTORY_TRIGGERS):
+        from helix.actors.models import Organisation
+        from helix.instruments.models import Instrument
+
+        with pgtrigger.ignore(*HISTORY_TRIGGERS, *link_triggers(Organisation, Instrument)):
             yield
 
 
@@ -225,6 +230,9 @@ def purge(*, with_history: bool = False) -> dict[str, int]:
         purge_market()
         instruments = Instrument.objects.filter(**label)
         n_ins = instruments.count()
+        if with_history:  # the link events of --with-history runs (they keep the records' keys only)
+            delete_link_events(Instrument, instruments.values_list("pk", flat=True))
+            delete_link_events(Organisation, Organisation.objects.filter(**label).values_list("pk", flat=True))
         instruments.delete()
         n_mem, _ = Membership.objects.filter(**label).delete()
         orgs = Organisation.objects.filter(**label)

@@ -19,6 +19,7 @@ import pgtrigger
 from django.db import transaction
 from django.utils import timezone
 
+from helix.core.m2m_history import link_triggers
 from helix.core.synthetic import (
     CONTEXTS,
     OBJECTS,
@@ -66,7 +67,7 @@ def generate_market(*, solutions: int, challenges: int, seed: int = 0) -> dict[s
     now = timezone.now()
     phases, domains, sdgs, roles = _terms("phases"), _terms("domains"), _terms("sdgs"), _terms("value-chain-roles")
     made = {"solutions": 0, "challenges": 0}
-    with transaction.atomic(), pgtrigger.ignore(*MARKET_HISTORY_TRIGGERS):
+    with transaction.atomic(), pgtrigger.ignore(*MARKET_HISTORY_TRIGGERS, *link_triggers(Challenge, Solution)):
         companies = _organisations(("company",), 1_000_000)
         if solutions and not companies:
             raise ValueError("no synthetic companies: generate organisations first (--orgs)")
@@ -146,9 +147,10 @@ def purge_market() -> dict[str, int]:
     from helix.market.models import Challenge, Response, Solution
 
     label = {"slug__startswith": SYNTHETIC_PREFIX, "source": SYNTHETIC_SOURCE}
-    Response.objects.filter(solution__slug__startswith=SYNTHETIC_PREFIX).delete()
-    n_chl, _ = Challenge.objects.filter(**label).delete()
-    solutions = Solution.objects.filter(**label)
-    n_sol = solutions.count()
-    solutions.delete()
+    with transaction.atomic(), pgtrigger.ignore(*link_triggers(Challenge, Solution)):  # no link events, as when made
+        Response.objects.filter(solution__slug__startswith=SYNTHETIC_PREFIX).delete()
+        n_chl, _ = Challenge.objects.filter(**label).delete()
+        solutions = Solution.objects.filter(**label)
+        n_sol = solutions.count()
+        solutions.delete()
     return {"challenges": n_chl, "solutions": n_sol}

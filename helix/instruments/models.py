@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helix.actors.choices import MunicipalitySize
 from helix.actors.models import Organisation
+from helix.core.m2m_history import track_m2m
 from helix.core.models import Record, Term, localized, search_indexes
 from helix.core.search import Fold
 
@@ -21,6 +22,7 @@ from .choices import FundingForm, InstrumentKind, InstrumentStatus, Link, Policy
 from .querysets import InstrumentQuerySet
 
 
+@track_m2m("co_offered_by", "applicant_types", "restricted_to", "phases", "domains")
 @pghistory.track(exclude=["search_vector"])
 class Instrument(Record):
     title = models.CharField(_("title"), max_length=400)

@@ -46,6 +46,7 @@ import pgtrigger
 from django.db import connection, transaction
 from django.utils import timezone
 
+from helix.core.m2m_history import link_triggers
 from helix.core.synthetic import SYNTHETIC_PREFIX, SYNTHETIC_SOURCE, _copy, _m2m, _next_number, _Words
 
 CHUNK = 20_000
@@ -177,7 +178,9 @@ def _history(enabled: bool) -> Iterator[None]:
     if enabled:
         yield
     else:
-        with pgtrigger.ignore(*HISTORY_TRIGGERS):
+        from helix.projects.models import Project
+
+        with pgtrigger.ignore(*HISTORY_TRIGGERS, *link_triggers(Project)):
             yield
 
 

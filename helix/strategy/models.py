@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helix.actors.models import Organisation
+from helix.core.m2m_history import track_m2m
 from helix.core.models import Record, Term, localized
 
 from .choices import IndicatorKind, LinkRelation, ProgressStatus, RoleBasis
@@ -84,6 +85,7 @@ class OrganisationalOption(Bilingual):
         verbose_name_plural = _("organisational options")
 
 
+@track_m2m("owners")
 @track(exclude=["search_vector"])
 class Recommendation(Record):
     number = models.PositiveSmallIntegerField(_("number"), unique=True, validators=[MinValueValidator(1)])
