@@ -256,3 +256,7 @@ HELIX_MATURITY_MIN_GROUP = int(os.environ.get("HELIX_MATURITY_MIN_GROUP", "5"))
 # Similar projects (docs/knowledge-hub.md): above this many projects (PostgreSQL's estimate) the
 # in-memory index gives way to PostgreSQL candidates re-ranked by the engine.
 HELIX_SIMILAR_INDEX_MAX = int(os.environ.get("HELIX_SIMILAR_INDEX_MAX", "50000"))
+
+# Server processes freeze their warmed-up objects out of the garbage collector's full passes
+# (helix/core/gc_tuning.py): no ~150 ms pauses every dozen requests.
+HELIX_GC_FREEZE = env_bool("HELIX_GC_FREEZE", True)
