@@ -11,3 +11,5 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No gc.freeze() in the test process (helix/core/gc_tuning.py): it is no long-running server.
+    settings.HELIX_GC_FREEZE = False

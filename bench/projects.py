@@ -94,6 +94,14 @@ def rows(results: dict[str, Any]) -> list[tuple[str, dict[str, Any], str]]:
             "met" if met["load_vs_raw_copy"] else "NOT met",
         )
     )
+    shaped = load["same_rows_into_an_indexed_triggered_table"]
+    out.append(
+        (
+            f"projects ({n}): bulk load vs raw COPY into a shaped table {shaped['rows_per_s']}/s",
+            {"p50_ms": f"{load['ratio_vs_shaped_table']}x"},
+            "met" if met.get("load_vs_raw_copy_into_shaped_table") else "NOT met",
+        )
+    )
     return out
 
 
@@ -419,6 +427,7 @@ def _bulk_load(meta: dict[str, str]) -> dict[str, Any]:
         "ratio_project_rows_only": round((n / rows_seconds) / raw_rate, 3),
         "load_average_during_load": json.loads(meta.get("load_average_during_load", "null")),
         "same_rows_into_an_indexed_triggered_table": database_work,
+        "ratio_vs_shaped_table": round(load_rate / database_work["rows_per_s"], 3),
     }
     return out
 
@@ -501,6 +510,9 @@ def child(count: int, reps: int) -> dict[str, Any]:
         "search_p95": result["search"]["ranked"]["p95_ms"] <= TARGETS["search_p95_ms"],
         "similar_p95": result["similar"]["scaled"]["p95_ms"] <= TARGETS["similar_p95_ms"],
         "load_vs_raw_copy": result["bulk_load"]["ratio"] >= TARGETS["load_vs_raw_copy"],
+        # The same target read against a raw COPY into a table shaped like projects_project
+        # (its search trigger and indexes): the rows as the registry must store them.
+        "load_vs_raw_copy_into_shaped_table": result["bulk_load"]["ratio_vs_shaped_table"] >= TARGETS["load_vs_raw_copy"],
     }
     result["target_values"] = TARGETS
     result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]

@@ -11,7 +11,9 @@ forking servers too).
 The freeze happens when the process has warmed up: after its first request (which loads what
 Django loads lazily) and again after `FREEZE_AGAIN` requests (caches filled by the first few).
 A full collection runs just before each freeze, so no garbage is frozen. Setting
-`HELIX_GC_FREEZE=false` turns it off.
+`HELIX_GC_FREEZE=false` turns it off; the test suite does (a test process is no server, and
+frozen objects that die later are never collected: a thread's database connection among them
+would stay open and keep the test database from being dropped).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from __future__ import annotations
 import gc
 import threading
 from typing import Any
+
+from django.conf import settings
+from django.db import connections
 
 FREEZE_AFTER = (1, 50)
 """Freeze after the first request and again after the 50th."""
@@ -30,9 +35,14 @@ _requests = 0
 def freeze_when_warm(**_kwargs: Any) -> None:
     """`request_finished` receiver: collect and freeze after the FREEZE_AFTER-th requests."""
     global _requests
+    if not getattr(settings, "HELIX_GC_FREEZE", True):
+        return
     with _lock:
         _requests += 1
         count = _requests
     if count in FREEZE_AFTER:
+        # This thread's database connections would be frozen with everything else and, once
+        # the thread ends, never collected: close them first (the next request reconnects).
+        connections.close_all()
         gc.collect()
         gc.freeze()

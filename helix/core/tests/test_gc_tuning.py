@@ -9,7 +9,8 @@ from django.core.signals import request_finished
 from helix.core import gc_tuning
 
 
-def test_freeze_after_the_first_request_and_the_fiftieth(monkeypatch):
+def test_freeze_after_the_first_request_and_the_fiftieth(monkeypatch, settings):
+    settings.HELIX_GC_FREEZE = True  # off for the rest of the suite (conftest.py)
     monkeypatch.setattr(gc_tuning, "_requests", 0)
     gc.unfreeze()
     try:
@@ -29,3 +30,11 @@ def test_freeze_after_the_first_request_and_the_fiftieth(monkeypatch):
 def test_the_receiver_is_connected_to_request_finished():
     receivers = [r() if callable(r) else r for _key, r, *_ in request_finished.receivers]
     assert gc_tuning.freeze_when_warm in receivers
+
+
+def test_off_when_the_setting_says_so(monkeypatch, settings):
+    settings.HELIX_GC_FREEZE = False
+    monkeypatch.setattr(gc_tuning, "_requests", 0)
+    gc.unfreeze()
+    gc_tuning.freeze_when_warm()
+    assert gc.get_freeze_count() == 0
