@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import vat
 
+from helix.core.history import track_record
 from helix.core.m2m_history import track_m2m
 from helix.core.models import Record, Term, localized, search_indexes
 from helix.core.search import Fold
@@ -66,7 +67,7 @@ class Province(models.Model):
 
 
 @track_m2m("nace_sections", "domains", "sdgs", "value_chain_roles", "inclusion_reasons")
-@pghistory.track(exclude=["search_vector"])
+@track_record()
 class Organisation(Record):
     name = models.CharField(_("name"), max_length=300)
     name_nl = models.CharField(_("Dutch name"), max_length=300, blank=True)

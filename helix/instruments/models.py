@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helix.actors.choices import MunicipalitySize
 from helix.actors.models import Organisation
+from helix.core.history import track_record
 from helix.core.m2m_history import track_m2m
 from helix.core.models import Record, Term, localized, search_indexes
 from helix.core.search import Fold
@@ -23,7 +23,7 @@ from .querysets import InstrumentQuerySet
 
 
 @track_m2m("co_offered_by", "applicant_types", "restricted_to", "phases", "domains")
-@pghistory.track(exclude=["search_vector"])
+@track_record()
 class Instrument(Record):
     title = models.CharField(_("title"), max_length=400)
     title_nl = models.CharField(_("Dutch title"), max_length=400, blank=True)

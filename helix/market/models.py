@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helix.actors.choices import OrganisationKind
 from helix.actors.models import Organisation
+from helix.core.history import track_record
 from helix.core.m2m_history import track_m2m
 from helix.core.models import Record, Term, localized, search_indexes
 from helix.core.search import Fold
@@ -39,7 +40,7 @@ def is_startup(organisation: Organisation | None, *, today: datetime.date | None
 
 
 @track_m2m("domains", "sdgs", "value_chain_roles_needed")
-@pghistory.track(exclude=["search_vector"])
+@track_record()
 class Challenge(Record):
     """A problem a municipality (or several together: a joint challenge) wants solved."""
 
@@ -176,7 +177,7 @@ class ChallengeOwner(models.Model):
 
 
 @track_m2m("domains", "sdgs", "value_chain_roles", "references")
-@pghistory.track(exclude=["search_vector"])
+@track_record()
 class Solution(Record):
     """A product or service an organisation (mostly a company) offers to municipalities."""
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from helix.actors.models import Organisation
+from helix.core.history import track_record
 from helix.core.m2m_history import track_m2m
 from helix.core.models import Record, Term, localized, search_indexes
 from helix.core.search import Fold
@@ -20,7 +21,7 @@ from .querysets import ProjectQuerySet
 
 
 @track_m2m("places", "domains", "sdgs")
-@pghistory.track(exclude=["search_vector"])
+@track_record()
 class Project(Record):
     title = models.CharField(_("title"), max_length=400)
     title_nl = models.CharField(_("Dutch title"), max_length=400, blank=True)
