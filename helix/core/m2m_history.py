@@ -123,6 +123,14 @@ def _undo(rows: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return sorted(groups.values(), key=lambda rows: (rows[0]["pgh_created_at"], max(r["pgh_id"] for r in rows)), reverse=True)
 
 
+def _before(state: set[int], rows: list[dict[str, Any]]) -> set[int]:
+    """The linked keys before one change, given those after it: its additions undone, its
+    removals put back."""
+    added = {r["target"] for r in rows if r["pgh_label"] == "insert"}
+    removed = {r["target"] for r in rows if r["pgh_label"] == "delete"}
+    return (state - added) | removed
+
+
 def m2m_changes(record: models.Model) -> list[LinkChange]:
     """Every recorded change of the record's tracked many-to-many fields, newest first, each with
     the set of linked primary keys before and after it."""
@@ -131,9 +139,7 @@ def m2m_changes(record: models.Model) -> list[LinkChange]:
         events = _events(record, name, event_model, None)
         state = _current(record, name) if events else set()
         for rows in _undo(events):
-            added = {r["target"] for r in rows if r["pgh_label"] == "insert"}
-            removed = {r["target"] for r in rows if r["pgh_label"] == "delete"}
-            before = (state - added) | removed
+            before = _before(state, rows)
             if before != state:
                 first = min(rows, key=lambda r: r["pgh_id"])
                 out.append(
@@ -159,9 +165,7 @@ def m2m_state_at(record: models.Model, at: datetime.datetime) -> dict[str, set[i
     for name, event_model in tracked_fields(type(record)).items():
         state = _current(record, name)
         for rows in _undo(_events(record, name, event_model, at)):
-            added = {r["target"] for r in rows if r["pgh_label"] == "insert"}
-            removed = {r["target"] for r in rows if r["pgh_label"] == "delete"}
-            state = (state - added) | removed
+            state = _before(state, rows)
         states[name] = state
     return states
 
