@@ -168,11 +168,15 @@ class Organisation(Record):
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ExternalIdentifier(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="identifiers")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="identifiers", verbose_name=_("organisation")
+    )
     scheme = models.CharField(_("scheme"), max_length=10, choices=IdentifierScheme.choices)
     value = models.CharField(_("value"), max_length=300)
 
     class Meta:
+        verbose_name = _("external identifier")
+        verbose_name_plural = _("external identifiers")
         ordering = ["scheme", "value"]
         constraints = [models.UniqueConstraint(fields=["scheme", "value"], name="identifier_unique")]
 
@@ -184,10 +188,19 @@ class ExternalIdentifier(models.Model):
 class Membership(models.Model):
     """A stated relation between two organisations ("X member_of Y"), with role and dates."""
 
-    slug = models.SlugField(max_length=200, unique=True)
-    subject = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships_out")
+    slug = models.SlugField(_("identifier"), max_length=200, unique=True)
+    subject = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships_out", verbose_name=_("organisation")
+    )
     predicate = models.CharField(_("relation"), max_length=40, choices=Predicate.choices)
-    object = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships_in")
+    object = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships_in",
+        verbose_name=_("related organisation"),
+    )
     object_project = models.CharField(
         _("project"),
         max_length=120,
@@ -199,9 +212,11 @@ class Membership(models.Model):
     end_date = models.DateField(_("until"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     source = models.TextField(_("source"), blank=True)
-    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         ordering = ["predicate", "slug"]
         constraints = [
             models.CheckConstraint(
@@ -217,13 +232,17 @@ class Membership(models.Model):
 class ContactPerson(models.Model):
     """Personal data: shown to signed-in members only, never in public pages, exports or the API."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
+    )
     name = models.CharField(_("name"), max_length=200)
     function = models.CharField(_("function"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
 
     class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -234,11 +253,17 @@ class ContactPerson(models.Model):
 class OrganisationEditor(models.Model):
     """A user who may edit an organisation and the records it owns."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editorships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="editors")
-    role = models.CharField(max_length=20, choices=EditorRole.choices, default=EditorRole.EDITOR)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editorships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="editors", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=EditorRole.choices, default=EditorRole.EDITOR)
 
     class Meta:
+        verbose_name = _("organisation editor")
+        verbose_name_plural = _("organisation editors")
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="editor_unique")]
 
     def __str__(self) -> str:

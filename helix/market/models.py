@@ -157,7 +157,7 @@ class Challenge(Record):
 class ChallengeOwner(models.Model):
     """An organisation that owns a challenge: exactly one lead, any number of co-owners."""
 
-    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="ownerships")
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="ownerships", verbose_name=_("challenge"))
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="challenge_ownerships", verbose_name=_("organisation")
     )

@@ -146,8 +146,8 @@ class ProjectFunding(models.Model):
 class ProjectLink(models.Model):
     """A typed link "from_project <kind> to_project", shown on both projects' pages."""
 
-    from_project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="links_out")
-    to_project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="links_in")
+    from_project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="links_out", verbose_name=_("from project"))
+    to_project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="links_in", verbose_name=_("to project"))
     kind = models.CharField(_("kind of link"), max_length=20, choices=LinkKind.choices)
     note = models.TextField(_("note"), blank=True)
 
