@@ -161,12 +161,29 @@ def m2m_changes(record: models.Model) -> list[LinkChange]:
 def m2m_state_at(record: models.Model, at: datetime.datetime) -> dict[str, set[int]]:
     """Field -> the primary keys linked at `at` (after the transaction of that moment), for every
     tracked many-to-many field of the record: today's links with every later change undone."""
-    states: dict[str, set[int]] = {}
-    for name, event_model in tracked_fields(type(record)).items():
-        state = _current(record, name)
-        for rows in _undo(_events(record, name, event_model, at)):
-            state = _before(state, rows)
-        states[name] = state
+    return {name: links_at(type(record), name, [record.pk], at)[record.pk] for name in tracked_fields(type(record))}
+
+
+def links_at(model: type[models.Model], name: str, pks: Iterable[int], at: datetime.datetime) -> dict[int, set[int]]:
+    """Record pk -> the primary keys its field `name` linked at `at`, for many records in two
+    queries (today's links, and the link events after `at`, undone newest first)."""
+    pks = list(pks)
+    source, target = _keys(model, name)
+    field: Any = model._meta.get_field(name)
+    states: dict[int, set[int]] = {pk: set() for pk in pks}
+    for record_pk, linked in field.remote_field.through._default_manager.filter(**{f"{source}__in": pks}).values_list(
+        source, target
+    ):
+        states[record_pk].add(linked)
+    fields = ("pgh_id", "pgh_created_at", "pgh_label", "pgh_context_id", source, target)
+    later: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in (
+        tracked_fields(model)[name]._default_manager.filter(**{f"{source}__in": pks}, pgh_created_at__gt=at).values(*fields)
+    ):
+        later[row[source]].append({**row, "target": row[target]})
+    for record_pk, rows in later.items():
+        for change in _undo(rows):
+            states[record_pk] = _before(states[record_pk], change)
     return states
 
 

@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from helix.actors.models import Organisation
+from helix.core.m2m_history import links_at
 from helix.core.tabular import _xlsx_cell
 
 from .choices import ProgressStatus
@@ -86,6 +87,7 @@ def build_report(on: datetime.date | None = None) -> Report:
         Prefetch("indicators", queryset=Indicator.objects.order_by("slug")),
     )
     by_id = {r.pk: r for r in recs}
+    owners_then = _owners_on(day, ids) if day < timezone.localdate() else None
     indicators = {i.pk: i for r in recs for i in r.indicators.all()}
     indicator_states = {s.indicator.pk: s for s in states(indicators.values(), on=day)}
     clusters = []
@@ -100,11 +102,22 @@ def build_report(on: datetime.date | None = None) -> Report:
                     suggested=suggest(mine),
                     indicators=mine,
                     actions=list(rec.actions.all()),
-                    owners=list(rec.owners.all()),
+                    owners=list(rec.owners.all()) if owners_then is None else owners_then[rec.pk],
                 )
             )
         clusters.append(ReportCluster(group.cluster.name, group.cluster.slug, items))
     return Report(day, clusters)
+
+
+def _owners_on(day: datetime.date, recommendation_ids: list[int]) -> dict[int, list[Organisation]]:
+    """The owners of each recommendation at the end of `day`: today's owners with the owner
+    changes recorded since undone (helix/core/m2m_history.py), live organisations by name."""
+    end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    links = links_at(Recommendation, "owners", recommendation_ids, end - datetime.timedelta(microseconds=1))
+    organisations = Organisation.objects.live().in_bulk({pk for pks in links.values() for pk in pks})
+    return {
+        rec: sorted((organisations[pk] for pk in pks if pk in organisations), key=lambda o: o.name) for rec, pks in links.items()
+    }
 
 
 def _label(status: ProgressStatus | None) -> str:

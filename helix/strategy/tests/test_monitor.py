@@ -425,3 +425,23 @@ def test_report_queries_do_not_grow_with_the_data(owned: Recommendation, cast: A
     with CaptureQueriesContext(connection) as second:
         assert client.get("/strategie/rapport/").status_code == 200
     assert len(second.captured_queries) == len(first.captured_queries)
+
+
+def test_report_at_a_past_date_lists_the_owners_of_that_date(owned: Recommendation, cast: Any) -> None:
+    import pgtrigger
+
+    from helix.strategy.report import build_report
+    from helix.strategy.services import remove_owner
+
+    # Organisation B owned recommendation 8 from before owner changes were recorded; a curator
+    # removes it today. Organisation A became an owner today (the fixture).
+    with pgtrigger.ignore("strategy.RecommendationOwnersLink:insert_insert"):
+        owned.owners.add(cast.org_b)
+    remove_owner(recommendation=owned, organisation=cast.org_b, user=cast.curator)
+
+    def owners_on(day: datetime.date | None) -> list[str]:
+        (item,) = [i for i in build_report(on=day).items if i.item.recommendation.pk == owned.pk]
+        return [o.name for o in item.owners]
+
+    assert owners_on(None) == ["Organisation A"]
+    assert owners_on(TODAY - datetime.timedelta(days=1)) == ["Organisation B"]
