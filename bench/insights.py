@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from timing import stats, timed
+from timing import client_environment, stats, timed
 
 TARGET_MS = 1000.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,9 +66,8 @@ def refresh_snapshots() -> dict[str, Any]:
 def bench_pages(reps: int, pages: dict[str, str]) -> dict[str, Any]:
     from django.core.cache import cache
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
+    client_environment()
     client = Client()
     out: dict[str, Any] = {}
     cold_reps = max(5, reps // 6)  # a cold request recomputes everything not pre-aggregated: fewer repetitions

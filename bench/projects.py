@@ -204,9 +204,8 @@ def _naive_scan(text: str) -> list[Any]:
 
 def _search(reps: int) -> dict[str, Any]:
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from django.urls import reverse
-    from timing import stats, timed
+    from timing import client_environment, stats, timed
 
     from helix.core.search import ranked_search
     from helix.projects.models import Project
@@ -215,7 +214,7 @@ def _search(reps: int) -> dict[str, Any]:
     for q in queries[:5]:
         list(ranked_search(Project.objects.live(), q, "title")[:20])
     ranked = [timed(lambda q=q: list(ranked_search(Project.objects.live(), q, "title")[:20])) for q in queries]
-    setup_test_environment()
+    client_environment()
     client = Client()
     base = reverse("projects:project-list")
     client.get(f"{base}?q=warm")

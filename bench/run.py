@@ -37,7 +37,7 @@ import insights as insights_bench  # noqa: E402 (bench/insights.py, beside this 
 import matching as matching_bench  # noqa: E402 (bench/matching.py, beside this file)
 import projects as projects_bench  # noqa: E402 (bench/projects.py, beside this file)
 import quality as quality_bench  # noqa: E402 (bench/quality.py, beside this file)
-from timing import stats, timed  # noqa: E402 (bench/timing.py)
+from timing import client_environment, stats, timed  # noqa: E402 (bench/timing.py)
 
 GENERATOR_VERSION = "4"  # bump when helix.core.synthetic changes the data it makes
 SEED = 20201
@@ -499,13 +499,12 @@ def measure_pages(client: Any, urls: list[str]) -> tuple[dict[str, Any], int | N
 
 def bench_pages(reps: int) -> dict[str, Any]:
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from django.urls import NoReverseMatch, reverse
 
     from helix.actors.models import Organisation, Province
     from helix.instruments.models import Instrument
 
-    setup_test_environment()
+    client_environment()
     client = Client()
     rng = random.Random(SEED)
     out: dict[str, Any] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import time
 from collections.abc import Callable
@@ -25,3 +26,12 @@ def timed(fn: Callable[[], Any]) -> float:
     started = time.perf_counter()
     fn()
     return time.perf_counter() - started
+
+
+def client_environment() -> None:
+    """Django's test environment (what the test Client needs), set up once per process: several
+    benchmarks of one run use the Client, and Django refuses a second set-up."""
+    from django.test.utils import setup_test_environment
+
+    with contextlib.suppress(RuntimeError):  # already set up by an earlier benchmark of this run
+        setup_test_environment()
