@@ -22,13 +22,12 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from timing import client_environment, stats, timed
+from timing import child_json, client_environment, stats, timed
 
 TARGET_MS = 1000.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,18 +134,7 @@ def bench_insights_projects(url: str, reps: int) -> dict[str, Any]:
         "DATABASE_URL": run.with_database(url, projects_bench.DATABASE),
         "DJANGO_SETTINGS_MODULE": "helix.settings",
     }
-    proc = subprocess.run(  # noqa: S603 (our own interpreter and script)
-        [sys.executable, str(Path(__file__)), "--child-projects", str(reps)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=3 * 3600,
-        check=False,
-    )
-    sys.stderr.write(proc.stderr[-3000:])
-    if proc.returncode != 0:
-        return {"error": proc.stderr[-3000:]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return child_json([str(Path(__file__)), "--child-projects", str(reps)], env, timeout=3 * 3600)
 
 
 def child_projects(reps: int) -> dict[str, Any]:

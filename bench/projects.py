@@ -23,7 +23,6 @@ import json
 import os
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -51,23 +50,13 @@ QUERIES = [
 def bench_projects(url: str, count: int, reps: int) -> dict[str, Any]:
     """Run the section in a child process (own database, own Django settings); its JSON."""
     import run  # bench/run.py: database helpers
+    from timing import child_json
 
     name = DATABASE
     if not run.database_exists(url, name):
         run.create_database(url, name)
     env = {**os.environ, "DATABASE_URL": run.with_database(url, name), "DJANGO_SETTINGS_MODULE": "helix.settings"}
-    proc = subprocess.run(  # noqa: S603 (our own interpreter and script)
-        [sys.executable, str(Path(__file__)), "--child", str(count), str(reps)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=6 * 3600,
-        check=False,
-    )
-    sys.stderr.write(proc.stderr[-3000:])
-    if proc.returncode != 0:
-        return {"error": proc.stderr[-3000:]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return child_json([str(Path(__file__)), "--child", str(count), str(reps)], env, timeout=6 * 3600)
 
 
 def rows(results: dict[str, Any]) -> list[tuple[str, dict[str, Any], str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import statistics
 import time
 from collections.abc import Callable
@@ -35,3 +36,19 @@ def client_environment() -> None:
 
     with contextlib.suppress(RuntimeError):  # already set up by an earlier benchmark of this run
         setup_test_environment()
+
+
+def child_json(argv: list[str], env: dict[str, str], timeout: float) -> dict[str, Any]:
+    """Run a benchmark child process (our own interpreter) and read the JSON of its last line;
+    its stderr (progress) is passed on, a failure comes back as {"error": the end of stderr}."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, *argv], capture_output=True, text=True, env=env, timeout=timeout, check=False
+    )
+    sys.stderr.write(proc.stderr[-3000:])
+    if proc.returncode != 0:
+        return {"error": proc.stderr[-3000:]}
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pghistory
+import pgtrigger
 from django.http import HttpRequest, HttpResponse
 
 
@@ -63,8 +64,6 @@ def track_record() -> Any:
     trigger (pghistory's context look-up per row) cost ~100 µs a row, two thirds of that COPY.
     Updates stay row-level: their snapshot is taken only when a tracked field changed.
     """
-    import pgtrigger
-
     return pghistory.track(
         pghistory.InsertEvent(level=pgtrigger.Statement),
         pghistory.UpdateEvent(),

@@ -101,18 +101,25 @@ def _keys(model: type[models.Model], name: str) -> tuple[str, str]:
     return field.m2m_column_name(), field.m2m_reverse_name()
 
 
-def _events(record: models.Model, name: str, event_model: type[models.Model], after: datetime.datetime | None) -> list[Any]:
-    """The link events of one field of one record (after `after`, when given), newest first."""
-    source, target = _keys(type(record), name)
-    rows = event_model._default_manager.filter(**{source: record.pk})
+def _events(model: type[models.Model], name: str, pks: list[int], after: datetime.datetime | None) -> list[dict[str, Any]]:
+    """The link events of field `name` of these records (after `after`, when given), each with
+    its `record` and linked `target` key."""
+    source, target = _keys(model, name)
+    rows = tracked_fields(model)[name]._default_manager.filter(**{f"{source}__in": pks})
     if after is not None:
         rows = rows.filter(pgh_created_at__gt=after)
-    fields = ("pgh_id", "pgh_created_at", "pgh_label", "pgh_context_id", "pgh_context__metadata", target)
-    return [{**row, "target": row[target]} for row in rows.order_by("-pgh_created_at", "-pgh_id").values(*fields)]
+    fields = ("pgh_id", "pgh_created_at", "pgh_label", "pgh_context_id", "pgh_context__metadata", source, target)
+    return [{**row, "record": row[source], "target": row[target]} for row in rows.values(*fields)]
 
 
-def _current(record: models.Model, name: str) -> set[int]:
-    return set(getattr(record, name).values_list("pk", flat=True))
+def _linked(model: type[models.Model], name: str, pks: list[int]) -> dict[int, set[int]]:
+    """Record pk -> the primary keys its field `name` links today."""
+    source, target = _keys(model, name)
+    through: Any = model._meta.get_field(name).remote_field.through  # type: ignore[union-attr]
+    linked: dict[int, set[int]] = {pk: set() for pk in pks}
+    for record_pk, target_pk in through._default_manager.filter(**{f"{source}__in": pks}).values_list(source, target):
+        linked[record_pk].add(target_pk)
+    return linked
 
 
 def _undo(rows: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -135,9 +142,9 @@ def m2m_changes(record: models.Model) -> list[LinkChange]:
     """Every recorded change of the record's tracked many-to-many fields, newest first, each with
     the set of linked primary keys before and after it."""
     out: list[LinkChange] = []
-    for name, event_model in tracked_fields(type(record)).items():
-        events = _events(record, name, event_model, None)
-        state = _current(record, name) if events else set()
+    for name in tracked_fields(type(record)):
+        events = _events(type(record), name, [record.pk], None)
+        state = _linked(type(record), name, [record.pk])[record.pk] if events else set()
         for rows in _undo(events):
             before = _before(state, rows)
             if before != state:
@@ -168,19 +175,10 @@ def links_at(model: type[models.Model], name: str, pks: Iterable[int], at: datet
     """Record pk -> the primary keys its field `name` linked at `at`, for many records in two
     queries (today's links, and the link events after `at`, undone newest first)."""
     pks = list(pks)
-    source, target = _keys(model, name)
-    field: Any = model._meta.get_field(name)
-    states: dict[int, set[int]] = {pk: set() for pk in pks}
-    for record_pk, linked in field.remote_field.through._default_manager.filter(**{f"{source}__in": pks}).values_list(
-        source, target
-    ):
-        states[record_pk].add(linked)
-    fields = ("pgh_id", "pgh_created_at", "pgh_label", "pgh_context_id", source, target)
+    states = _linked(model, name, pks)
     later: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in (
-        tracked_fields(model)[name]._default_manager.filter(**{f"{source}__in": pks}, pgh_created_at__gt=at).values(*fields)
-    ):
-        later[row[source]].append({**row, "target": row[target]})
+    for row in _events(model, name, pks, at):
+        later[row["record"]].append(row)
     for record_pk, rows in later.items():
         for change in _undo(rows):
             states[record_pk] = _before(states[record_pk], change)

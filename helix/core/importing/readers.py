@@ -19,6 +19,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from defusedxml.ElementTree import iterparse
@@ -124,18 +125,32 @@ def _plain(value: Any) -> Any:
     return _cell_value(value)
 
 
-def _read_xlsx_calamine(checked: CheckedFile) -> Iterator[Grid]:
-    counter = _RowCounter()
+def calamine_sheets(source: Any) -> Iterator[tuple[str, Any]]:
+    """(name, sheet) of every visible sheet of a workbook read by calamine (`source`: a path or
+    a binary file object); ImportRefused when calamine cannot read the workbook or a sheet."""
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
+        if isinstance(source, str | Path):
+            opened = CalamineWorkbook.from_path(str(source))
+        else:
+            opened = CalamineWorkbook.from_filelike(source)
     except Exception as error:  # calamine raises its own kinds of errors on damaged files
         raise ImportRefused(_("The workbook cannot be read: %(error)s") % {"error": error}) from None
-    visible = {meta.name for meta in workbook.sheets_metadata if meta.visible == SheetVisibleEnum.Visible}
-    for name in workbook.sheet_names:
-        if name not in visible:
-            continue
+    with opened as workbook:
+        visible = {meta.name for meta in workbook.sheets_metadata if meta.visible == SheetVisibleEnum.Visible}
+        for name in workbook.sheet_names:
+            if name not in visible:
+                continue
+            try:
+                sheet = workbook.get_sheet_by_name(name)
+            except Exception as error:
+                raise ImportRefused(_("The workbook cannot be read: %(error)s") % {"error": error}) from None
+            yield name, sheet
+
+
+def _read_xlsx_calamine(checked: CheckedFile) -> Iterator[Grid]:
+    counter = _RowCounter()
+    for name, sheet in calamine_sheets(io.BytesIO(checked.data)):
         try:
-            sheet = workbook.get_sheet_by_name(name)
             values = sheet.to_python(skip_empty_area=False)
         except Exception as error:
             raise ImportRefused(_("The workbook cannot be read: %(error)s") % {"error": error}) from None

@@ -43,7 +43,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string
-from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from helix.actors.choices import OrganisationKind
 from helix.actors.models import Organisation
@@ -61,6 +60,7 @@ from helix.core.importing.guards import (
     _scan_xml,
 )
 from helix.core.importing.normalise import key
+from helix.core.importing.readers import calamine_sheets
 
 from .base import Loader, merge_source_line
 from .reference import derive_size_class
@@ -431,22 +431,10 @@ def _columns_beyond(letters: bytes) -> re.Pattern[bytes]:
 
 
 def _calamine_sheets(checked: CheckedPopulationFile) -> Generator[Iterator[tuple[int, list[Any]]], None, None]:
-    try:
-        workbook = CalamineWorkbook.from_path(str(checked.path))
-    except Exception as error:  # calamine raises its own kinds of errors on damaged files
-        raise ImportRefused(_("The workbook cannot be read: %(error)s") % {"error": error}) from None
-    with workbook:
-        visible = {meta.name for meta in workbook.sheets_metadata if meta.visible == SheetVisibleEnum.Visible}
-        for name in workbook.sheet_names:
-            if name not in visible:
-                continue
-            try:
-                sheet = workbook.get_sheet_by_name(name)
-            except Exception as error:
-                raise ImportRefused(_("The workbook cannot be read: %(error)s") % {"error": error}) from None
-            top = sheet.start[0] if sheet.start else 0
-            yield ((top + i, [None if v == "" else v for v in row]) for i, row in enumerate(sheet.iter_rows(), start=1))
-            del sheet
+    for _name, sheet in calamine_sheets(checked.path):
+        top = sheet.start[0] if sheet.start else 0
+        yield ((top + i, [None if v == "" else v for v in row]) for i, row in enumerate(sheet.iter_rows(), start=1))
+        del sheet
 
 
 def _openpyxl_sheets(checked: CheckedPopulationFile) -> Generator[Iterator[tuple[int, list[Any]]], None, None]:
