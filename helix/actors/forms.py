@@ -14,6 +14,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from helix.core.models import Term
 from helix.core.permissions import is_curator
+from helix.core.widgets import date_input
 
 from .choices import OrganisationKind
 from .models import ContactPerson, Organisation
@@ -134,7 +135,7 @@ class OrganisationForm(VersionedForm):
         widgets = {
             "description_nl": forms.Textarea(attrs={"rows": 6}),
             "description_en": forms.Textarea(attrs={"rows": 6}),
-            "last_verified": forms.DateInput(attrs={"type": "date"}),
+            "last_verified": date_input(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

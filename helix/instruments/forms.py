@@ -12,6 +12,7 @@ from helix.actors.choices import MunicipalitySize
 from helix.actors.forms import LinesField, VersionedForm, limit_terms
 from helix.actors.models import Organisation
 from helix.core.permissions import is_curator, organisation_ids_for
+from helix.core.widgets import date_input
 
 from .choices import FundingForm
 from .models import Instrument
@@ -112,9 +113,9 @@ class InstrumentForm(VersionedForm):
         widgets = {
             "description_nl": forms.Textarea(attrs={"rows": 6}),
             "description_en": forms.Textarea(attrs={"rows": 6}),
-            "opens_on": forms.DateInput(attrs={"type": "date"}),
-            "closes_on": forms.DateInput(attrs={"type": "date"}),
-            "last_verified": forms.DateInput(attrs={"type": "date"}),
+            "opens_on": date_input(),
+            "closes_on": date_input(),
+            "last_verified": date_input(),
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ from helix.actors.choices import OrganisationKind
 from helix.actors.forms import LinesField, VersionedForm, limit_terms
 from helix.actors.models import Organisation
 from helix.core.permissions import is_curator, organisation_ids_for
+from helix.core.widgets import date_input
 
 from .choices import ResponseOutcome
 from .models import Challenge, Solution
@@ -93,8 +94,8 @@ class ChallengeForm(VersionedForm):
         widgets = {
             "description_nl": forms.Textarea(attrs={"rows": 6}),
             "description_en": forms.Textarea(attrs={"rows": 6}),
-            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "last_verified": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "deadline": date_input(),
+            "last_verified": date_input(),
         }
         help_texts = {
             "description_nl": _("The problem as the municipality sees it: the situation, who suffers from it, what is tried."),
@@ -201,7 +202,7 @@ class SolutionForm(VersionedForm):
         widgets = {
             "description_nl": forms.Textarea(attrs={"rows": 6}),
             "description_en": forms.Textarea(attrs={"rows": 6}),
-            "last_verified": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "last_verified": date_input(),
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -19,6 +19,7 @@ from helix.actors.forms import LinesField, VersionedForm, limit_terms
 from helix.actors.models import Organisation
 from helix.core.importing.fields import CellError, to_decimal
 from helix.core.permissions import is_curator, organisation_ids_for
+from helix.core.widgets import date_input
 from helix.instruments.models import Instrument
 
 from .choices import LinkKind
@@ -324,9 +325,9 @@ class ProjectForm(VersionedForm):
             "lessons": forms.Textarea(attrs={"rows": 4}),
             "risks": forms.Textarea(attrs={"rows": 4}),
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "last_verified": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": date_input(),
+            "end_date": date_input(),
+            "last_verified": date_input(),
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from helix.actors.choices import OrganisationKind
 from helix.actors.models import Organisation
 from helix.core.models import Term
+from helix.core.widgets import date_input
 
 from .models import Lighthouse
 
@@ -26,8 +27,8 @@ class LighthouseForm(forms.ModelForm):
         model = Lighthouse
         fields = ["domain", "municipality", "start_date", "end_date", "note", "source"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": date_input(),
+            "end_date": date_input(),
             "note": forms.Textarea(attrs={"rows": 3}),
             "source": forms.Textarea(attrs={"rows": 2}),
         }

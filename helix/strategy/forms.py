@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helix.actors.models import Organisation
+from helix.core.widgets import date_input
 from helix.market.forms import find_organisation
 
 from .choices import ProgressStatus
 from .models import Recommendation
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 class ProgressForm(forms.Form):
